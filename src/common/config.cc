@@ -1,0 +1,303 @@
+#include "common/config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace de {
+namespace {
+
+// One documented key: where it lives in Config and what it accepts.
+struct KeySpec {
+  std::string_view section;
+  std::string_view key;
+  std::string_view doc;
+  // Exactly one of these is set.
+  std::function<std::string*(Config&)> string_field;
+  std::function<int64_t*(Config&)> int_field;
+  std::vector<std::string_view> allowed;  // strings: allowed values (empty = any)
+  int64_t min = 0;                        // ints: inclusive range
+  int64_t max = 0;
+
+  std::string name() const { return fmt::format("{}.{}", section, key); }
+  std::string env_name() const {
+    std::string out = fmt::format("DE_{}_{}", section, key);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return out;
+  }
+};
+
+KeySpec Str(std::string_view section, std::string_view key, std::string_view doc,
+            std::function<std::string*(Config&)> field,
+            std::vector<std::string_view> allowed = {}) {
+  KeySpec s{section, key, doc};
+  s.string_field = std::move(field);
+  s.allowed = std::move(allowed);
+  return s;
+}
+
+KeySpec Int(std::string_view section, std::string_view key, std::string_view doc,
+            std::function<int64_t*(Config&)> field, int64_t min, int64_t max) {
+  KeySpec s{section, key, doc};
+  s.int_field = std::move(field);
+  s.min = min;
+  s.max = max;
+  return s;
+}
+
+const std::vector<KeySpec>& Keys() {
+  static const std::vector<KeySpec> keys = {
+      Str("service", "env", "environment name, the {env} segment of object keys",
+          [](Config& c) { return &c.service.env; }),
+      Str("service", "data_dir", "directory for embedded databases, objects and keys",
+          [](Config& c) { return &c.service.data_dir; }),
+      Str("service", "log_format", "auto (human on a terminal, else JSON lines) | human | json",
+          [](Config& c) { return &c.service.log_format; }, {"auto", "human", "json"}),
+      Str("service", "log_level", "trace | debug | info | warn | error | off",
+          [](Config& c) { return &c.service.log_level; },
+          {"trace", "debug", "info", "warn", "error", "off"}),
+      Str("warehouse", "backend", "sqlite", [](Config& c) { return &c.warehouse.backend; },
+          {"sqlite"}),
+      Str("warehouse", "path", "SQLite warehouse file (default {data_dir}/warehouse.db)",
+          [](Config& c) { return &c.warehouse.path; }),
+      Str("metadata", "backend", "sqlite", [](Config& c) { return &c.metadata.backend; },
+          {"sqlite"}),
+      Str("metadata", "path", "SQLite metadata file (default {data_dir}/metadata.db)",
+          [](Config& c) { return &c.metadata.path; }),
+      Str("storage", "backend", "local", [](Config& c) { return &c.storage.backend; }, {"local"}),
+      Str("storage", "root", "local object store directory (default {data_dir}/objects)",
+          [](Config& c) { return &c.storage.root; }),
+      Str("storage", "prefix", "the {prefix} segment of object keys",
+          [](Config& c) { return &c.storage.prefix; }),
+      Int(
+          "storage", "link_expiry_seconds", "lifetime of download links (max 7 days)",
+          [](Config& c) { return &c.storage.link_expiry_seconds; }, 1, 604'800),
+      Str("storage", "public_base_url",
+          "base URL of download links (default http://{http.host}:{http.port})",
+          [](Config& c) { return &c.storage.public_base_url; }),
+      Str("storage", "link_signing_key_file",
+          "file holding the link-signing key (default {data_dir}/link-signing.key)",
+          [](Config& c) { return &c.storage.link_signing_key_file; }),
+      Str("http", "host", "address the HTTP server binds to",
+          [](Config& c) { return &c.http.host; }),
+      Int(
+          "http", "port", "port of the HTTP server (0 = any free port)",
+          [](Config& c) { return &c.http.port; }, 0, 65'535),
+      Int(
+          "http", "threads", "HTTP worker threads", [](Config& c) { return &c.http.threads; }, 1,
+          64),
+      Int(
+          "export", "max_file_bytes", "a new Parquet file starts past this size",
+          [](Config& c) { return &c.exporter.max_file_bytes; }, 1 << 20, int64_t{1} << 40),
+      Int(
+          "export", "row_group_bytes", "row groups close past this uncompressed size",
+          [](Config& c) { return &c.exporter.row_group_bytes; }, 1 << 16, int64_t{1} << 32),
+      Int(
+          "export", "row_group_rows", "row groups close at this many rows",
+          [](Config& c) { return &c.exporter.row_group_rows; }, 1, int64_t{1} << 32),
+      Int(
+          "export", "batch_rows", "rows per columnar batch read from the warehouse",
+          [](Config& c) { return &c.exporter.batch_rows; }, 1, 1 << 22),
+      Str("export", "codec", "snappy | zstd | gzip | uncompressed",
+          [](Config& c) { return &c.exporter.codec; }, {"snappy", "zstd", "gzip", "uncompressed"}),
+      Int(
+          "export", "max_concurrency",
+          "parallel warehouse exports (env MAX_CONCURRENCY_LIMIT overrides)",
+          [](Config& c) { return &c.exporter.max_concurrency; }, 1, 256),
+      Int(
+          "export", "max_retry_count",
+          "attempts per table before it fails (env MAX_RETRY_COUNT overrides)",
+          [](Config& c) { return &c.exporter.max_retry_count; }, 1, 100),
+  };
+  return keys;
+}
+
+const KeySpec* FindKey(std::string_view section, std::string_view key) {
+  for (const KeySpec& k : Keys()) {
+    if (k.section == section && k.key == key) return &k;
+  }
+  return nullptr;
+}
+
+Status SetString(const KeySpec& spec, Config& config, std::string value, std::string_view where) {
+  if (!spec.allowed.empty() &&
+      std::find(spec.allowed.begin(), spec.allowed.end(), value) == spec.allowed.end()) {
+    std::string allowed;
+    for (std::string_view a : spec.allowed)
+      allowed += (allowed.empty() ? "" : ", ") + std::string(a);
+    return InvalidArgument("{}: {} is '{}', expected one of: {}", where, spec.name(), value,
+                           allowed);
+  }
+  *spec.string_field(config) = std::move(value);
+  return Status::Ok();
+}
+
+Status SetInt(const KeySpec& spec, Config& config, int64_t value, std::string_view where) {
+  if (value < spec.min || value > spec.max) {
+    return InvalidArgument("{}: {} is {}, expected {}..{}", where, spec.name(), value, spec.min,
+                           spec.max);
+  }
+  *spec.int_field(config) = value;
+  return Status::Ok();
+}
+
+std::string Where(std::string_view origin, const toml::source_region& source) {
+  return fmt::format("{}:{}", origin, source.begin.line);
+}
+
+Status ApplyTomlValue(const KeySpec& spec, const toml::node& node, Config& config,
+                      std::string_view origin) {
+  std::string where = Where(origin, node.source());
+  if (spec.string_field) {
+    const auto* value = node.as_string();
+    if (value == nullptr) {
+      return InvalidArgument("{}: {} must be a string, got {}", where, spec.name(),
+                             toml::impl::node_type_friendly_names[static_cast<int>(node.type())]);
+    }
+    return SetString(spec, config, value->get(), where);
+  }
+  const auto* value = node.as_integer();
+  if (value == nullptr) {
+    return InvalidArgument("{}: {} must be an integer, got {}", where, spec.name(),
+                           toml::impl::node_type_friendly_names[static_cast<int>(node.type())]);
+  }
+  return SetInt(spec, config, value->get(), where);
+}
+
+Status ApplyToml(const toml::table& root, Config& config, std::string_view origin) {
+  for (const auto& [section_key, section_node] : root) {
+    std::string_view section = section_key.str();
+    const toml::table* section_table = section_node.as_table();
+    if (section_table == nullptr) {
+      return InvalidArgument(
+          "{}: '{}' must be a [section]; known sections: service, warehouse, "
+          "metadata, storage, http, export",
+          Where(origin, section_node.source()), section);
+    }
+    for (const auto& [key, node] : *section_table) {
+      const KeySpec* spec = FindKey(section, key.str());
+      if (spec == nullptr) {
+        return InvalidArgument("{}: unknown key '{}.{}'", Where(origin, node.source()), section,
+                               key.str());
+      }
+      RETURN_IF_ERROR(ApplyTomlValue(*spec, node, config, origin));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ApplyEnvValue(const KeySpec& spec, const std::string& var, const std::string& text,
+                     Config& config) {
+  std::string where = "environment " + var;
+  if (spec.string_field) return SetString(spec, config, text, where);
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgument("{}: {} must be an integer, got '{}'", where, spec.name(), text);
+  }
+  return SetInt(spec, config, value, where);
+}
+
+Status ApplyEnvironment(const Environment& env, Config& config) {
+  for (const KeySpec& spec : Keys()) {
+    auto it = env.find(spec.env_name());
+    if (it != env.end()) RETURN_IF_ERROR(ApplyEnvValue(spec, it->first, it->second, config));
+  }
+  // The original system's knobs win over everything.
+  static const std::pair<std::string_view, std::string_view> kLegacy[] = {
+      {"MAX_CONCURRENCY_LIMIT", "max_concurrency"}, {"MAX_RETRY_COUNT", "max_retry_count"}};
+  for (const auto& [var, key] : kLegacy) {
+    auto it = env.find(std::string(var));
+    if (it != env.end()) {
+      RETURN_IF_ERROR(ApplyEnvValue(*FindKey("export", key), it->first, it->second, config));
+    }
+  }
+  // Unknown DE_ variables are typos: refuse them like unknown file keys.
+  for (const auto& [var, value] : env) {
+    if (!var.starts_with("DE_")) continue;
+    bool known = std::any_of(Keys().begin(), Keys().end(),
+                             [&](const KeySpec& k) { return k.env_name() == var; });
+    if (!known) return InvalidArgument("environment {}: unknown configuration variable", var);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void Config::ResolveDefaults() {
+  auto under_data = [&](std::string& field, std::string_view name) {
+    if (field.empty()) field = service.data_dir + "/" + std::string(name);
+  };
+  under_data(warehouse.path, "warehouse.db");
+  under_data(metadata.path, "metadata.db");
+  under_data(storage.root, "objects");
+  under_data(storage.link_signing_key_file, "link-signing.key");
+  if (storage.public_base_url.empty()) {
+    storage.public_base_url = fmt::format("http://{}:{}", http.host, http.port);
+  }
+}
+
+Environment ProcessEnvironment() {
+  Environment env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    size_t eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return env;
+}
+
+Result<Config> ParseConfig(std::string_view toml_text, std::string_view origin,
+                           const Environment& env) {
+  Config config;
+  try {
+    toml::table root = toml::parse(toml_text, origin);
+    RETURN_IF_ERROR(ApplyToml(root, config, origin));
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument("{}:{}: {}", origin, e.source().begin.line, e.description());
+  }
+  RETURN_IF_ERROR(ApplyEnvironment(env, config));
+  if (config.service.env.empty() || config.service.env.find('/') != std::string::npos) {
+    return InvalidArgument("service.env must be a non-empty name without '/'");
+  }
+  if (config.service.data_dir.empty()) return InvalidArgument("service.data_dir is empty");
+  config.ResolveDefaults();
+  return config;
+}
+
+Result<Config> LoadConfig(const std::string& path, bool required, const Environment& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (required) return NotFound("config file {} cannot be read", path);
+    return ParseConfig("", "defaults", env);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path, env);
+}
+
+std::string DefaultConfigToml() {
+  Config defaults;
+  std::string out;
+  std::string_view section;
+  for (const KeySpec& spec : Keys()) {
+    if (spec.section != section) {
+      section = spec.section;
+      out += fmt::format("{}[{}]\n", out.empty() ? "" : "\n", section);
+    }
+    std::string value = spec.string_field ? fmt::format("\"{}\"", *spec.string_field(defaults))
+                                          : fmt::format("{}", *spec.int_field(defaults));
+    out += fmt::format("# {} (env {})\n{} = {}\n", spec.doc, spec.env_name(), spec.key, value);
+  }
+  return out;
+}
+
+}  // namespace de

@@ -1,0 +1,90 @@
+// Configuration: one TOML file plus environment overrides (DESIGN.md §4.4).
+//
+// Every key is declared once in config.cc with its type, default and check; a file with an
+// unknown key, a value of the wrong type or out of range is refused with an error naming the key
+// and the line. Environment overrides: MAX_CONCURRENCY_LIMIT and MAX_RETRY_COUNT (the original
+// system's knobs) and DE_<SECTION>_<KEY> for any key (e.g. DE_HTTP_PORT=9000).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace de {
+
+struct ServiceConfig {
+  std::string env = "dev";         // the {env} segment of object keys
+  std::string data_dir = "./var";  // embedded databases, objects, keys
+  std::string log_format = "auto";
+  std::string log_level = "info";
+};
+
+struct WarehouseConfig {
+  std::string backend = "sqlite";  // sqlite (postgres comes next)
+  std::string path;                // sqlite: file; default {data_dir}/warehouse.db
+};
+
+struct MetadataConfig {
+  std::string backend = "sqlite";
+  std::string path;  // sqlite: file; default {data_dir}/metadata.db
+};
+
+struct StorageConfig {
+  std::string backend = "local";
+  std::string root;                      // local: directory; default {data_dir}/objects
+  std::string prefix = "exports";        // the {prefix} segment of object keys
+  int64_t link_expiry_seconds = 86'400;  // 1 day; at most 7 days
+  std::string public_base_url;           // links' base; default http://{http.host}:{http.port}
+  std::string link_signing_key_file;     // default {data_dir}/link-signing.key
+};
+
+struct HttpConfig {
+  std::string host = "127.0.0.1";
+  int64_t port = 8080;
+  int64_t threads = 2;
+};
+
+struct ExportConfig {
+  int64_t max_file_bytes = int64_t{512} << 20;
+  int64_t row_group_bytes = int64_t{128} << 20;
+  int64_t row_group_rows = 1'000'000;
+  int64_t batch_rows = 65'536;
+  std::string codec = "snappy";
+  int64_t max_concurrency = 4;  // MAX_CONCURRENCY_LIMIT
+  int64_t max_retry_count = 3;  // MAX_RETRY_COUNT
+};
+
+struct Config {
+  ServiceConfig service;
+  WarehouseConfig warehouse;
+  MetadataConfig metadata;
+  StorageConfig storage;
+  HttpConfig http;
+  ExportConfig exporter;  // TOML section [export]
+
+  // Fills path defaults that depend on other keys (data_dir, http.host/port).
+  void ResolveDefaults();
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// The process environment, as a map.
+Environment ProcessEnvironment();
+
+// Parses TOML text (`origin` names it in errors) and applies `env` overrides on top of the
+// defaults. kInvalidArgument naming the key for unknown keys, wrong types, bad values.
+Result<Config> ParseConfig(std::string_view toml_text, std::string_view origin,
+                           const Environment& env);
+
+// Reads `path` and parses it. A missing file is an error only when `required` (an explicit
+// --config); otherwise the defaults (plus env) are used.
+Result<Config> LoadConfig(const std::string& path, bool required, const Environment& env);
+
+// The documented keys with their defaults, as a commented TOML file (for README and --help).
+std::string DefaultConfigToml();
+
+}  // namespace de

@@ -1,0 +1,111 @@
+// MetadataStore: the product's own tables (DESIGN.md §3.1): on-demand requests, which warehouse
+// tables are exported, and the classification policy. Backends: sqlite/ (embedded default) and,
+// next, postgres/ (shared by several replicas). Both apply the same versioned migrations.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace de {
+
+// Lifecycle of an on-demand request. Stored as the upper-case names below.
+enum class RequestState {
+  kInProgress,  // "IN_PROGRESS": accepted, being exported
+  kCompleted,   // "COMPLETED": every table published; links may be handed out
+  kFailed,      // "FAILED": `error` says why; its files were removed
+  kCancelled,   // "CANCELLED": stopped on request; its files were removed
+};
+std::string_view RequestStateName(RequestState state);
+std::optional<RequestState> ParseRequestState(std::string_view name);
+
+// One row of request_table.
+struct ExportRequest {
+  std::string id;          // de_request_id, UUID v4
+  int64_t start_time = 0;  // epoch seconds, inclusive
+  int64_t end_time = 0;    // epoch seconds, exclusive
+  RequestState state = RequestState::kInProgress;
+  double progress = 0;     // 0..100
+  std::string error;       // empty unless kFailed
+  int64_t created_at = 0;  // epoch microseconds
+  int64_t updated_at = 0;  // epoch microseconds
+  std::string owner;       // replica that works on it
+  int64_t lease_expires_at = 0;  // epoch microseconds; 0 = no lease
+};
+
+// One published file of a completed request (request_files); links are presigned from `key`
+// each time they are asked for.
+struct RequestFile {
+  std::string table_name;
+  int file_index = 0;  // 0 for {table}_000.parquet
+  std::string key;     // object-store key
+  uint64_t bytes = 0;
+  uint64_t rows = 0;
+  bool is_manifest = false;
+};
+
+// One row of export_tables.
+struct ExportTable {
+  std::string table_name;
+  bool enabled = true;
+  std::string time_column;    // timestamp column the requested range applies to
+  std::string source_column;  // empty = none
+  std::string metric_column;  // empty = not a long table
+};
+
+// One row of data_column_classification.
+struct ColumnClassification {
+  std::string table_name;
+  std::string column_name;
+  std::string classification;  // nr | mx | de | hwc
+  std::string treatment;       // empty = none
+  bool pii = false;
+};
+
+// Thread-safe: every method may be called from any thread.
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // --- request_table ---
+  // Inserts a new request; kAlreadyExists if the id is taken.
+  virtual Status CreateRequest(const ExportRequest& request) = 0;
+  // The request, or nullopt if no request has that id.
+  virtual Result<std::optional<ExportRequest>> GetRequest(const std::string& id) = 0;
+  // Newest first, at most `limit`.
+  virtual Result<std::vector<ExportRequest>> ListRequests(int limit) = 0;
+  // Sets progress (0..100) of an IN_PROGRESS request; kFailedPrecondition if it is not.
+  virtual Status UpdateProgress(const std::string& id, double progress) = 0;
+  // Moves an IN_PROGRESS request to a final state in one transaction, recording its files when
+  // kCompleted (progress becomes 100). kFailedPrecondition if it is not IN_PROGRESS, kNotFound if
+  // it does not exist.
+  virtual Status FinishRequest(const std::string& id, RequestState state,
+                               const std::string& error,
+                               const std::vector<RequestFile>& files) = 0;
+  // Files of a request, ordered by table then index (manifest last per table).
+  virtual Result<std::vector<RequestFile>> ListRequestFiles(const std::string& id) = 0;
+
+  // --- export_tables ---
+  virtual Result<std::vector<ExportTable>> ListExportTables() = 0;
+  // Inserts or replaces the row with this table_name.
+  virtual Status UpsertExportTable(const ExportTable& table) = 0;
+
+  // --- data_column_classification ---
+  // Rows of one table, or of every table when `table` is empty; ordered by table, column.
+  virtual Result<std::vector<ColumnClassification>> ListColumnClassifications(
+      const std::string& table) = 0;
+  // Replaces every row in one transaction and bumps the policy version. All-or-nothing:
+  // kAlreadyExists for a duplicate (table, column), nothing changed on any error.
+  virtual Status ReplaceColumnClassifications(const std::vector<ColumnClassification>& rows) = 0;
+  // Increases on every policy change; starts at 1 with the first migration.
+  virtual Result<int64_t> PolicyVersion() = 0;
+
+  // Cheap reachability check for readiness probes.
+  virtual Status Ping() = 0;
+};
+
+}  // namespace de
