@@ -1,0 +1,78 @@
+// SqliteMetadataStore: the embedded-default metadata store, one SQLite database file.
+//
+// The file (and its directory) is created on first open and brought to the latest schema by the
+// shared migrations (metadata/migrations.h). It runs in WAL mode with a busy timeout, so the
+// CLI and a running server may use the same file at once; write transactions take the write
+// lock up front (BEGIN IMMEDIATE), so a state check and the change it guards are atomic across
+// processes too.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "metadata/metadata_store.h"
+#include "metadata/sqlite/sqlite_statement.h"
+
+namespace de {
+
+// Thread-safe: one connection, every method holds mu_ for its whole duration.
+class SqliteMetadataStore final : public MetadataStore {
+ public:
+  // How long a statement waits for another process's write lock before kUnavailable.
+  static constexpr int kBusyTimeoutMillis = 5000;
+
+  // Opens (creating if needed) the database at `path` and applies missing migrations, each in
+  // its own transaction. `clock` stamps updated_at and applied_at; required, not owned, must
+  // outlive the store. kFailedPrecondition if the database's schema is newer than this program
+  // knows or its migration history differs from ours; kPermissionDenied if the directory or file
+  // cannot be created; kDataLoss if the file is not a SQLite database.
+  static Result<std::unique_ptr<SqliteMetadataStore>> Open(const std::string& path, Clock* clock);
+
+  // created_at and updated_at of `request` are kept if set, else taken from the clock.
+  // kInvalidArgument for an empty id, an unknown state or progress outside 0..100.
+  Status CreateRequest(const ExportRequest& request) override;
+  Result<std::optional<ExportRequest>> GetRequest(const std::string& id) override;
+  // kInvalidArgument for a negative limit.
+  Result<std::vector<ExportRequest>> ListRequests(int limit) override;
+  // Also kNotFound for an unknown id, kInvalidArgument for progress outside 0..100.
+  Status UpdateProgress(const std::string& id, double progress) override;
+  // Also kInvalidArgument if `state` is kInProgress or files are given for another state than
+  // kCompleted, kAlreadyExists for two files with the same key; nothing changes on any error.
+  // The lease is cleared; `error` is stored for kFailed and kCancelled only.
+  Status FinishRequest(const std::string& id, RequestState state, const std::string& error,
+                       const std::vector<RequestFile>& files) override;
+  // Empty for an unknown id.
+  Result<std::vector<RequestFile>> ListRequestFiles(const std::string& id) override;
+
+  // Ordered by table_name.
+  Result<std::vector<ExportTable>> ListExportTables() override;
+  // kInvalidArgument for an empty table_name or time_column. Does not change the policy version.
+  Status UpsertExportTable(const ExportTable& table) override;
+
+  Result<std::vector<ColumnClassification>> ListColumnClassifications(
+      const std::string& table) override;
+  // Also kInvalidArgument, naming the row, for an empty name or a classification other than
+  // nr, mx, de, hwc.
+  Status ReplaceColumnClassifications(const std::vector<ColumnClassification>& rows) override;
+  Result<int64_t> PolicyVersion() override;
+
+  Status Ping() override;
+
+  // The highest migration version applied to the database.
+  Result<int64_t> SchemaVersion();
+
+ private:
+  SqliteMetadataStore(metadata_sqlite::Connection db, Clock* clock);
+
+  Result<RequestState> CurrentState(const std::string& id);
+  Status InsertRequestFiles(const std::string& id, const std::vector<RequestFile>& files);
+
+  Clock* const clock_;
+  std::mutex mu_;
+  metadata_sqlite::Connection db_;  // guarded by mu_
+};
+
+}  // namespace de

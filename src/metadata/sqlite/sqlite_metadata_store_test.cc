@@ -1,0 +1,380 @@
+#include "metadata/sqlite/sqlite_metadata_store.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "metadata/sqlite/sqlite_migrations.h"
+
+namespace de {
+namespace {
+
+constexpr int64_t kNow = 1'709'251'200'000'000;  // 2024-03-01 00:00:00 UTC
+
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "de-meta-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data()) ? pattern : std::string();
+  }
+  ~ScratchDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// Runs SQL on the file with a separate connection, as another tool would.
+void RunSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+int64_t CountRows(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  int64_t count = -1;
+  sqlite3_exec(
+      db, sql.c_str(),
+      [](void* out, int, char** values, char**) {
+        *static_cast<int64_t*>(out) = std::stoll(values[0]);
+        return 0;
+      },
+      &count, nullptr);
+  sqlite3_close(db);
+  return count;
+}
+
+ExportRequest NewRequest(const std::string& id, int64_t created_at = 0) {
+  ExportRequest request;
+  request.id = id;
+  request.start_time = 1'709'251'200;
+  request.end_time = 1'709'337'600;
+  request.created_at = created_at;
+  request.owner = "replica-a";
+  request.lease_expires_at = kNow + 60'000'000;
+  return request;
+}
+
+class SqliteMetadataStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = dir_.File("state/sub/metadata.db");
+    Result<std::unique_ptr<SqliteMetadataStore>> store = SqliteMetadataStore::Open(path_, &clock_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+  }
+
+  ScratchDirectory dir_;
+  FakeClock clock_{kNow};
+  std::string path_;
+  std::unique_ptr<SqliteMetadataStore> store_;
+};
+
+TEST_F(SqliteMetadataStoreTest, FreshDatabaseGetsEveryMigration) {
+  EXPECT_TRUE(std::filesystem::exists(path_));
+  EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_EQ(*store_->PolicyVersion(), 1);
+  EXPECT_TRUE(store_->Ping().ok());
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM schema_migrations"),
+            static_cast<int64_t>(MetadataMigrations().size()));
+  EXPECT_EQ(CountRows(path_,
+                      "SELECT count(*) FROM schema_migrations WHERE applied_at = "
+                      "'2024-03-01T00:00:00.000000Z' AND name = 'request_tables'"),
+            1);
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"),
+            1);
+}
+
+TEST_F(SqliteMetadataStoreTest, ReopenKeepsDataAndAppliesNothingTwice) {
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("r1")).ok());
+  store_.reset();
+  clock_.AdvanceSeconds(3600);
+  auto reopened = SqliteMetadataStore::Open(path_, &clock_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_TRUE((*reopened)->GetRequest("r1")->has_value());
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM schema_migrations"),
+            static_cast<int64_t>(MetadataMigrations().size()));
+  EXPECT_EQ(*(*reopened)->PolicyVersion(), 1);
+}
+
+TEST_F(SqliteMetadataStoreTest, NewerSchemaIsRefused) {
+  store_.reset();
+  RunSql(path_, "INSERT INTO schema_migrations VALUES (999, 'from_the_future', 'x')");
+  auto reopened = SqliteMetadataStore::Open(path_, &clock_);
+  ASSERT_EQ(reopened.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(reopened.status().message().find("999"), std::string::npos);
+  EXPECT_NE(reopened.status().message().find(path_), std::string::npos);
+}
+
+TEST_F(SqliteMetadataStoreTest, DivergedHistoryIsRefused) {
+  store_.reset();
+  RunSql(path_, "UPDATE schema_migrations SET name = 'something_else' WHERE version = 1");
+  EXPECT_EQ(SqliteMetadataStore::Open(path_, &clock_).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteMetadataStoreTest, NotADatabaseIsDataLoss) {
+  std::string path = dir_.File("junk.db");
+  std::ofstream(path) << std::string(4096, 'j');
+  EXPECT_EQ(SqliteMetadataStore::Open(path, &clock_).status().code(), StatusCode::kDataLoss);
+}
+
+TEST(SqliteMigrationsTest, FailingMigrationRollsBackAndCanBeRetried) {
+  ScratchDirectory dir;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.File("m.db").c_str(), &db), SQLITE_OK);
+  FakeClock clock(kNow);
+  std::vector<Migration> broken = {
+      {1, "first", {"CREATE TABLE a (x INTEGER)"}},
+      {2, "second", {"CREATE TABLE b (x INTEGER)", "CREATE TABLE oops ("}},
+  };
+  Status status = metadata_sqlite::ApplyMigrations(db, broken, clock);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("migration 2 (second)"), std::string::npos) << status.message();
+  EXPECT_EQ(*metadata_sqlite::AppliedSchemaVersion(db), 1);
+  EXPECT_NE(sqlite3_exec(db, "SELECT * FROM b", nullptr, nullptr, nullptr), SQLITE_OK);
+
+  std::vector<Migration> fixed = {
+      {1, "first", {"CREATE TABLE a (x INTEGER)"}},
+      {2, "second", {"CREATE TABLE b (x INTEGER)", "CREATE TABLE c (x INTEGER)"}},
+  };
+  ASSERT_TRUE(metadata_sqlite::ApplyMigrations(db, fixed, clock).ok());
+  EXPECT_EQ(*metadata_sqlite::AppliedSchemaVersion(db), 2);
+  EXPECT_EQ(sqlite3_exec(db, "SELECT * FROM b; SELECT * FROM c", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  ASSERT_TRUE(metadata_sqlite::ApplyMigrations(db, fixed, clock).ok());
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteMetadataStoreTest, RequestLifecycle) {
+  ExportRequest request = NewRequest("r1");
+  ASSERT_TRUE(store_->CreateRequest(request).ok());
+  EXPECT_EQ(store_->CreateRequest(request).code(), StatusCode::kAlreadyExists);
+
+  std::optional<ExportRequest> stored = *store_->GetRequest("r1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->state, RequestState::kInProgress);
+  EXPECT_EQ(stored->start_time, request.start_time);
+  EXPECT_EQ(stored->end_time, request.end_time);
+  EXPECT_EQ(stored->created_at, kNow);
+  EXPECT_EQ(stored->updated_at, kNow);
+  EXPECT_EQ(stored->owner, "replica-a");
+  EXPECT_EQ(stored->lease_expires_at, request.lease_expires_at);
+
+  clock_.AdvanceSeconds(10);
+  ASSERT_TRUE(store_->UpdateProgress("r1", 42.5).ok());
+  stored = *store_->GetRequest("r1");
+  EXPECT_EQ(stored->progress, 42.5);
+  EXPECT_EQ(stored->updated_at, kNow + 10'000'000);
+
+  std::vector<RequestFile> files = {
+      {"way", 1, "p/way/way_001.parquet", 900, 20, false},
+      {"way", 0, "p/way/manifest", 300, 0, true},
+      {"cctv", 0, "p/cctv/cctv_000.parquet", 500, 10, false},
+      {"way", 0, "p/way/way_000.parquet", 1000, 30, false},
+  };
+  clock_.AdvanceSeconds(5);
+  ASSERT_TRUE(store_->FinishRequest("r1", RequestState::kCompleted, "ignored", files).ok());
+  stored = *store_->GetRequest("r1");
+  EXPECT_EQ(stored->state, RequestState::kCompleted);
+  EXPECT_EQ(stored->progress, 100);
+  EXPECT_EQ(stored->error, "");
+  EXPECT_EQ(stored->lease_expires_at, 0);
+  EXPECT_EQ(stored->updated_at, kNow + 15'000'000);
+
+  std::vector<RequestFile> listed = *store_->ListRequestFiles("r1");
+  std::vector<std::string> keys;
+  for (const RequestFile& f : listed) keys.push_back(f.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"p/cctv/cctv_000.parquet", "p/way/way_000.parquet",
+                                            "p/way/way_001.parquet", "p/way/manifest"}));
+  EXPECT_EQ(listed[1].bytes, 1000u);
+  EXPECT_EQ(listed[1].rows, 30u);
+  EXPECT_TRUE(listed[3].is_manifest);
+  EXPECT_TRUE(store_->ListRequestFiles("nope")->empty());
+}
+
+TEST_F(SqliteMetadataStoreTest, WrongStateTransitionsChangeNothing) {
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("done")).ok());
+  ASSERT_TRUE(store_->FinishRequest("done", RequestState::kFailed, "warehouse down", {}).ok());
+  EXPECT_EQ((*store_->GetRequest("done"))->error, "warehouse down");
+  EXPECT_EQ(store_->UpdateProgress("done", 50).code(), StatusCode::kFailedPrecondition);
+  Status again = store_->FinishRequest("done", RequestState::kCompleted, "", {});
+  EXPECT_EQ(again.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.message().find("FAILED"), std::string::npos);
+  EXPECT_EQ((*store_->GetRequest("done"))->state, RequestState::kFailed);
+
+  EXPECT_EQ(store_->UpdateProgress("ghost", 1).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->FinishRequest("ghost", RequestState::kCompleted, "", {}).code(),
+            StatusCode::kNotFound);
+  EXPECT_FALSE(store_->GetRequest("ghost")->has_value());
+
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("open")).ok());
+  EXPECT_EQ(store_->UpdateProgress("open", 100.5).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->UpdateProgress("open", -1).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->FinishRequest("open", RequestState::kInProgress, "", {}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->FinishRequest("open", RequestState::kFailed, "x", {{"t", 0, "k", 1, 1, false}})
+                .code(),
+            StatusCode::kInvalidArgument);
+  // A duplicate file rolls the whole finish back.
+  std::vector<RequestFile> duplicate = {{"t", 0, "a", 1, 1, false}, {"t", 0, "b", 1, 1, false}};
+  EXPECT_EQ(store_->FinishRequest("open", RequestState::kCompleted, "", duplicate).code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ((*store_->GetRequest("open"))->state, RequestState::kInProgress);
+  EXPECT_TRUE(store_->ListRequestFiles("open")->empty());
+  ASSERT_TRUE(store_->FinishRequest("open", RequestState::kCancelled, "by operator", {}).ok());
+  EXPECT_EQ((*store_->GetRequest("open"))->state, RequestState::kCancelled);
+
+  ExportRequest bad = NewRequest("");
+  EXPECT_EQ(store_->CreateRequest(bad).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteMetadataStoreTest, ListsRequestsNewestFirst) {
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("old", kNow - 2'000'000)).ok());
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("new", kNow + 5'000'000)).ok());
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("mid")).ok());
+  auto ids = [&](int limit) {
+    std::vector<std::string> out;
+    std::vector<ExportRequest> requests = *store_->ListRequests(limit);
+    for (const ExportRequest& r : requests) out.push_back(r.id);
+    return out;
+  };
+  EXPECT_EQ(ids(10), (std::vector<std::string>{"new", "mid", "old"}));
+  EXPECT_EQ(ids(2), (std::vector<std::string>{"new", "mid"}));
+  EXPECT_TRUE(ids(0).empty());
+  EXPECT_EQ(store_->ListRequests(-1).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteMetadataStoreTest, ExportTablesUpsert) {
+  ASSERT_TRUE(store_->UpsertExportTable({"way", true, "observed_at", "source", ""}).ok());
+  ASSERT_TRUE(store_->UpsertExportTable({"cctv", true, "observed_at", "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertExportTable({"way", false, "observed_at", "", "metric_name"}).ok());
+  EXPECT_EQ(store_->UpsertExportTable({"x", true, "", "", ""}).code(),
+            StatusCode::kInvalidArgument);
+  std::vector<ExportTable> tables = *store_->ListExportTables();
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[0].table_name, "cctv");
+  EXPECT_EQ(tables[1].table_name, "way");
+  EXPECT_FALSE(tables[1].enabled);
+  EXPECT_EQ(tables[1].source_column, "");
+  EXPECT_EQ(tables[1].metric_column, "metric_name");
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM export_tables WHERE source_column IS NULL"), 2);
+  EXPECT_EQ(*store_->PolicyVersion(), 1);
+}
+
+TEST_F(SqliteMetadataStoreTest, ClassificationReplaceIsAllOrNothing) {
+  std::vector<ColumnClassification> rows = {
+      {"way", "speed_kmh", "mx", "", false},
+      {"cctv", "plate_number", "de", "", true},
+      {"way", "geoj_way_feature", "hwc", "round_coords:4", false},
+  };
+  ASSERT_TRUE(store_->ReplaceColumnClassifications(rows).ok());
+  EXPECT_EQ(*store_->PolicyVersion(), 2);
+  std::vector<ColumnClassification> all = *store_->ListColumnClassifications("");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].column_name, "plate_number");
+  EXPECT_TRUE(all[0].pii);
+  EXPECT_EQ(all[1].column_name, "geoj_way_feature");
+  EXPECT_EQ(all[1].treatment, "round_coords:4");
+  EXPECT_EQ(store_->ListColumnClassifications("way")->size(), 2u);
+  EXPECT_TRUE(store_->ListColumnClassifications("nope")->empty());
+
+  std::vector<ColumnClassification> duplicate = {{"a", "x", "nr", "", false},
+                                                 {"a", "x", "de", "", false}};
+  Status status = store_->ReplaceColumnClassifications(duplicate);
+  EXPECT_EQ(status.code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(status.message().find("'a'.'x'"), std::string::npos);
+  std::vector<ColumnClassification> bad_code = {{"a", "x", "nr", "", false},
+                                                {"a", "y", "secret", "", false}};
+  EXPECT_EQ(store_->ReplaceColumnClassifications(bad_code).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListColumnClassifications("")->size(), 3u);
+  EXPECT_EQ(*store_->PolicyVersion(), 2);
+
+  ASSERT_TRUE(store_->ReplaceColumnClassifications({}).ok());
+  EXPECT_TRUE(store_->ListColumnClassifications("")->empty());
+  EXPECT_EQ(*store_->PolicyVersion(), 3);
+}
+
+TEST_F(SqliteMetadataStoreTest, ConcurrentUseFromSeveralThreads) {
+  constexpr int kThreads = 6;
+  constexpr int kRequestsPerThread = 30;
+  constexpr int kPolicyChanges = 20;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRequestsPerThread; ++i) {
+        std::string id = fmt::format("t{}-r{}", t, i);
+        bool ok = store_->CreateRequest(NewRequest(id)).ok() &&
+                  store_->UpdateProgress(id, 50).ok() &&
+                  store_
+                      ->FinishRequest(id, RequestState::kCompleted, "",
+                                      {{"way", 0, id + "/way_000.parquet", 1, 1, false}})
+                      .ok() &&
+                  store_->ListRequestFiles(id)->size() == 1;
+        if (!ok) ++failures;
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; i < kPolicyChanges; ++i) {
+      if (!store_->ReplaceColumnClassifications({{"way", fmt::format("c{}", i), "nr", "", false}})
+               .ok()) {
+        ++failures;
+      }
+    }
+  });
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(store_->ListRequests(1000)->size(), size_t{kThreads * kRequestsPerThread});
+  EXPECT_EQ(*store_->PolicyVersion(), 1 + kPolicyChanges);
+}
+
+TEST_F(SqliteMetadataStoreTest, TwoStoresOnOneFileFinishARequestExactlyOnce) {
+  // Like two processes (CLI and server) sharing the file: separate connections.
+  auto other = SqliteMetadataStore::Open(path_, &clock_);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  constexpr int kRequests = 40;
+  for (int i = 0; i < kRequests; ++i) {
+    ASSERT_TRUE(store_->CreateRequest(NewRequest(fmt::format("r{}", i))).ok());
+  }
+  std::atomic<int> finished{0}, refused{0}, errors{0};
+  auto finish_all = [&](MetadataStore* store) {
+    for (int i = 0; i < kRequests; ++i) {
+      Status status = store->FinishRequest(fmt::format("r{}", i), RequestState::kCompleted, "",
+                                           {{"t", 0, fmt::format("k{}", i), 1, 1, false}});
+      if (status.ok()) {
+        ++finished;
+      } else if (status.code() == StatusCode::kFailedPrecondition) {
+        ++refused;
+      } else {
+        ++errors;
+        ADD_FAILURE() << status.ToString();
+      }
+    }
+  };
+  std::thread a(finish_all, store_.get());
+  std::thread b(finish_all, other->get());
+  a.join();
+  b.join();
+  EXPECT_EQ(finished.load(), kRequests);
+  EXPECT_EQ(refused.load(), kRequests);
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM request_files"), kRequests);
+}
+
+}  // namespace
+}  // namespace de

@@ -1,0 +1,78 @@
+// Thin owning wrappers over the SQLite C API for the SQLite metadata store: a prepared statement
+// with typed binds and reads, a write transaction, and the mapping of SQLite errors to Status.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace de::metadata_sqlite {
+
+struct ConnectionCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
+
+// The Status for SQLite result code `rc` on `db` (may be null): "what: <SQLite's message>".
+// Primary-key and unique violations are kAlreadyExists, CHECK and NOT NULL violations
+// kInvalidArgument, foreign-key violations kFailedPrecondition, busy/locked/I/O errors
+// kUnavailable, corruption kDataLoss, anything else kInternal.
+Status SqliteError(sqlite3* db, int rc, std::string_view what);
+
+// Runs SQL without results (any number of statements).
+Status Execute(sqlite3* db, std::string_view sql);
+
+// A prepared statement. Binds are 1-based, reads 0-based. Not thread-safe.
+class Statement {
+ public:
+  static Result<Statement> Prepare(sqlite3* db, std::string_view sql);
+
+  Statement& BindInt(int index, int64_t value);
+  Statement& BindReal(int index, double value);
+  Statement& BindText(int index, std::string_view value);
+  // Binds NULL for an empty string.
+  Statement& BindTextOrNull(int index, std::string_view value);
+
+  // Steps once: true with a row to read, false when done. Errors as SqliteError.
+  Result<bool> Step();
+  // Steps to completion, for statements without results, then resets the statement so it can
+  // run again with new bindings.
+  Status Run();
+  // Rows changed by the last Run of an INSERT, UPDATE or DELETE.
+  int64_t Changes() const { return sqlite3_changes64(db_); }
+
+  int64_t Int(int column) const { return sqlite3_column_int64(statement_.get(), column); }
+  double Real(int column) const { return sqlite3_column_double(statement_.get(), column); }
+  // The text of a column; empty for NULL.
+  std::string Text(int column) const;
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+  };
+  Statement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, Finalizer> statement_;
+  int bind_error_ = SQLITE_OK;  // first failed bind, reported by Step
+};
+
+// BEGIN IMMEDIATE ... COMMIT: takes the write lock at the start, so checks made inside hold until
+// the commit. Rolls back on destruction unless committed.
+class WriteTransaction {
+ public:
+  static Result<std::unique_ptr<WriteTransaction>> Begin(sqlite3* db);
+  ~WriteTransaction();
+  Status Commit();
+
+ private:
+  explicit WriteTransaction(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  bool open_ = true;
+};
+
+}  // namespace de::metadata_sqlite
