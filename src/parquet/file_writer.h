@@ -76,8 +76,7 @@ class FileWriter {
   // for bad options or a schema the writer cannot represent (empty, duplicate names, a decimal
   // precision outside 1..38).
   static Result<std::unique_ptr<FileWriter>> Open(const Schema& schema,
-                                                  const WriterOptions& options,
-                                                  OutputStream* sink);
+                                                  const WriterOptions& options, OutputStream* sink);
   virtual ~FileWriter() = default;
 
   // Appends every row of `batch`, whose schema must equal the file's. A NULL in a REQUIRED
@@ -132,6 +131,7 @@ class RotatingFileWriter {
   std::unique_ptr<OutputStream> sink_;
   std::unique_ptr<FileWriter> writer_;
   std::vector<FileInfo> files_;
+  bool closed_ = false;
 };
 
 }  // namespace de::parquet

@@ -1,0 +1,68 @@
+// Column writers for BYTE_ARRAY (string, json, binary) and BOOLEAN columns.
+#pragma once
+
+#include "parquet/column_writer.h"
+#include "parquet/dictionary.h"
+#include "parquet/statistics.h"
+
+namespace de::parquet {
+
+// BYTE_ARRAY: RLE_DICTIONARY over a hash dictionary whose entries live in one arena, falling
+// back to PLAIN (4-byte little-endian length, then the bytes). Statistics are unsigned
+// byte-wise; bounds longer than max_statistics_bytes are truncated (UTF-8-aware for STRING and
+// JSON).
+class ByteArrayColumnWriter final : public DictionaryColumnWriter {
+ public:
+  ByteArrayColumnWriter(const ColumnDescriptor& descriptor, const WriterOptions& options,
+                        Compressor* compressor)
+      : DictionaryColumnWriter(descriptor, options, compressor) {}
+
+  Status Append(const ColumnVector& column, size_t offset, size_t count) override;
+
+ protected:
+  void FillStatistics(format::Statistics* stats) const override;
+  void ResetChunk() override;
+  size_t DictionaryEntries() const override { return dictionary_.size(); }
+  size_t DictionaryBytes() const override { return dictionary_.plain().size(); }
+  std::string_view DictionaryPlain() override { return dictionary_.plain(); }
+  void ClearDictionary() override { dictionary_.Clear(); }
+  void DecodeIndices(const uint32_t* indices, size_t count, ByteBuffer* out) override;
+
+ private:
+  size_t RowsUntilPageFull(const ColumnVector& column, size_t offset, size_t count) const;
+  // Appends indices for rows [offset, offset + rows); stops before a row whose new entry would
+  // pass dictionary_page_limit. Returns the rows consumed.
+  size_t EncodeIndices(const ColumnVector& column, size_t offset, size_t rows);
+  void EncodePlain(const ColumnVector& column, size_t offset, size_t rows);
+
+  BytesMinMax stats_;
+  ByteArrayDictionary dictionary_;
+};
+
+// BOOLEAN: PLAIN only, one bit per non-NULL value, LSB first.
+class BoolColumnWriter final : public ColumnWriter {
+ public:
+  BoolColumnWriter(const ColumnDescriptor& descriptor, const WriterOptions& options,
+                   Compressor* compressor)
+      : ColumnWriter(descriptor, options, compressor) {}
+
+  Status Append(const ColumnVector& column, size_t offset, size_t count) override;
+
+ protected:
+  Status FinishValues() override;
+  void FillStatistics(format::Statistics* stats) const override;
+  void ResetChunk() override;
+  uint64_t PendingBytes() const override { return bits_.size(); }
+
+ private:
+  void AppendBits(const uint8_t* values, size_t n);
+
+  ByteBuffer bits_;  // open page's packed values
+  size_t bit_count_ = 0;
+  ByteBuffer staging_;  // dense non-NULL values of the rows being appended
+  ByteBuffer packed_;   // those values packed, before they join the page
+  bool any_true_ = false;
+  bool any_false_ = false;
+};
+
+}  // namespace de::parquet
