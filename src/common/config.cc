@@ -27,7 +27,7 @@ struct KeySpec {
 
   std::string name() const { return fmt::format("{}.{}", section, key); }
   std::string env_name() const {
-    std::string out = fmt::format("DE_{}_{}", section, key);
+    std::string out = fmt::format("DATA_EXPORTER_{}_{}", section, key);
     std::transform(out.begin(), out.end(), out.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return out;
@@ -219,9 +219,9 @@ Status ApplyEnvironment(const Environment& env, Config& config) {
       RETURN_IF_ERROR(ApplyEnvValue(*FindKey("export", key), it->first, it->second, config));
     }
   }
-  // Unknown DE_ variables are typos: refuse them like unknown file keys.
+  // Unknown DATA_EXPORTER_ variables are typos: refuse them like unknown file keys.
   for (const auto& [var, value] : env) {
-    if (!var.starts_with("DE_")) continue;
+    if (!var.starts_with("DATA_EXPORTER_")) continue;
     bool known = std::any_of(Keys().begin(), Keys().end(),
                              [&](const KeySpec& k) { return k.env_name() == var; });
     if (!known) return InvalidArgument("environment {}: unknown configuration variable", var);

@@ -3,7 +3,7 @@
 // Every key is declared once in config.cc with its type, default and check; a file with an
 // unknown key, a value of the wrong type or out of range is refused with an error naming the key
 // and the line. Environment overrides: MAX_CONCURRENCY_LIMIT and MAX_RETRY_COUNT (the original
-// system's knobs) and DE_<SECTION>_<KEY> for any key (e.g. DE_HTTP_PORT=9000).
+// system's knobs) and DATA_EXPORTER_<SECTION>_<KEY> for any key (e.g. DATA_EXPORTER_HTTP_PORT=9000).
 #pragma once
 
 #include <cstdint>

@@ -86,7 +86,7 @@ TEST(ConfigTest, SyntaxErrorHasLine) {
 TEST(ConfigTest, EnvironmentOverrides) {
   Environment env = {{"MAX_CONCURRENCY_LIMIT", "7"},
                      {"MAX_RETRY_COUNT", "5"},
-                     {"DE_HTTP_PORT", "9100"},
+                     {"DATA_EXPORTER_HTTP_PORT", "9100"},
                      {"PATH", "/bin"}};
   auto config = ParseConfig("[export]\nmax_concurrency = 2\n", "de.toml", env);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
@@ -99,9 +99,9 @@ TEST(ConfigTest, BadEnvironmentValues) {
   auto bad_int = ParseConfig("", "de.toml", {{"MAX_RETRY_COUNT", "three"}});
   ASSERT_FALSE(bad_int.ok());
   EXPECT_NE(bad_int.status().message().find("MAX_RETRY_COUNT"), std::string::npos);
-  auto unknown = ParseConfig("", "de.toml", {{"DE_HTTP_PROT", "1"}});
+  auto unknown = ParseConfig("", "de.toml", {{"DATA_EXPORTER_HTTP_PROT", "1"}});
   ASSERT_FALSE(unknown.ok());
-  EXPECT_NE(unknown.status().message().find("DE_HTTP_PROT"), std::string::npos);
+  EXPECT_NE(unknown.status().message().find("DATA_EXPORTER_HTTP_PROT"), std::string::npos);
 }
 
 TEST(ConfigTest, MissingFileOnlyAnErrorWhenRequired) {

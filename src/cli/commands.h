@@ -1,0 +1,18 @@
+// The data-exporter command line (DESIGN.md §4.3).
+#pragma once
+
+namespace de {
+
+// Process exit codes, for scripts.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailed = 1,    // the work ran and failed (export failed, store unavailable, ...)
+  kExitBadInput = 2,  // usage, configuration, argument or policy errors; nothing changed
+  kExitNotFound = 3,  // a named thing does not exist (request id, table, warehouse file)
+  kExitInterrupted = 130,
+};
+
+// Parses argv and runs the chosen command; returns the process exit code.
+int RunCli(int argc, char** argv);
+
+}  // namespace de

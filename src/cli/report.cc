@@ -1,0 +1,68 @@
+#include "cli/report.h"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/progress.h"
+#include "export/layout.h"
+#include "export/links.h"
+
+namespace de {
+namespace {
+
+void PrintSummary(const OnDemandResult& result, std::FILE* out) {
+  fmt::print(out, "\n{:<18} {:>5} {:>10} {:>8} {:>10} {:>10}\n", "table", "files", "rows read",
+             "dropped", "written", "bytes");
+  for (const TableExportResult& t : result.tables) {
+    fmt::print(out, "{:<18} {:>5} {:>10} {:>8} {:>10} {:>10}\n", t.table, t.files.size() - 1,
+               WithThousands(t.rows_read), WithThousands(t.rows_dropped_by_policy),
+               WithThousands(t.rows_written), HumanBytes(t.bytes_written));
+  }
+  for (const TableExportResult& t : result.tables) {
+    std::vector<std::string> left_out = t.dropped_columns;
+    left_out.insert(left_out.end(), t.unclassified_columns.begin(), t.unclassified_columns.end());
+    if (left_out.empty()) continue;
+    fmt::print(out, "  {}: not exported: {}{}\n", t.table, fmt::join(t.dropped_columns, ", "),
+               t.unclassified_columns.empty()
+                   ? ""
+                   : fmt::format("{}unclassified: {}", t.dropped_columns.empty() ? "" : "; ",
+                                 fmt::join(t.unclassified_columns, ", ")));
+  }
+}
+
+Status PrintLinks(const Services& services, const std::string& request_id, std::FILE* out) {
+  int64_t expiry = services.config.storage.link_expiry_seconds;
+  ASSIGN_OR_RETURN(auto links, PresignRequestLinks(services.metadata.get(), services.store.get(),
+                                                   request_id, expiry));
+  fmt::print(out, "\nDownload links (valid for {} h):\n", expiry / 3600);
+  for (const auto& [table, table_links] : links) {
+    fmt::print(out, "{}\n", table);
+    for (const PresignedUrl& url : table_links.files) fmt::print(out, "  {}\n", url.url);
+    fmt::print(out, "  manifest: {}\n", table_links.manifest.url);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ExportReport> RunExportAndReport(const Services& services, int64_t start_time,
+                                        int64_t end_time, const std::optional<std::string>& table,
+                                        std::FILE* out) {
+  std::unique_ptr<OnDemandExporter> exporter = services.NewOnDemandExporter();
+  ASSIGN_OR_RETURN(ExportRequest request, exporter->Submit(start_time, end_time, table));
+  fmt::print(out, "request {}: {} .. {}\n", request.id, UtcIso8601(start_time),
+             UtcIso8601(end_time));
+  std::fflush(out);
+  ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) != 0);
+  Result<OnDemandResult> result = exporter->Run(request, table, nullptr, &progress);
+  if (!result.ok()) {
+    return result.status().WithContext(fmt::format("request {} failed", request.id));
+  }
+  PrintSummary(*result, out);
+  RETURN_IF_ERROR(PrintLinks(services, request.id, out));
+  std::fflush(out);
+  return ExportReport{request.id, std::move(result).value()};
+}
+
+}  // namespace de

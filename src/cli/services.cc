@@ -1,0 +1,58 @@
+#include "cli/services.h"
+
+#include <filesystem>
+
+#include "common/clock.h"
+#include "metadata/sqlite/sqlite_metadata_store.h"
+#include "warehouse/sqlite/sqlite_warehouse.h"
+
+namespace de {
+
+Result<ExportOptions> ExportOptionsFromConfig(const Config& config, const std::string& store_uri) {
+  ExportOptions options;
+  ASSIGN_OR_RETURN(options.writer.codec, parquet::ParseCodec(config.exporter.codec));
+  options.writer.row_group_bytes = static_cast<size_t>(config.exporter.row_group_bytes);
+  options.writer.row_group_rows = static_cast<size_t>(config.exporter.row_group_rows);
+  options.max_file_bytes = static_cast<uint64_t>(config.exporter.max_file_bytes);
+  options.batch_rows = static_cast<size_t>(config.exporter.batch_rows);
+  options.store_uri = store_uri;
+  RETURN_IF_ERROR(options.writer.Validate());
+  return options;
+}
+
+std::unique_ptr<OnDemandExporter> Services::NewOnDemandExporter() const {
+  Result<ExportOptions> options = ExportOptionsFromConfig(config, "file://" + store->root());
+  // OpenServices validated the options already.
+  return std::make_unique<OnDemandExporter>(
+      warehouse.get(), metadata.get(), store.get(), Clock::System(), std::move(options).value(),
+      OnDemandLayout(config.storage.prefix, config.service.env));
+}
+
+Result<Services> OpenServices(const Config& config, ServiceNeeds needs) {
+  Services services;
+  services.config = config;
+  std::error_code ec;
+  std::filesystem::create_directories(config.service.data_dir, ec);
+  if (ec) {
+    return PermissionDenied("data directory {} cannot be created: {}", config.service.data_dir,
+                            ec.message());
+  }
+  ASSIGN_OR_RETURN(services.metadata,
+                   SqliteMetadataStore::Open(config.metadata.path, Clock::System()));
+  if (needs.warehouse) {
+    ASSIGN_OR_RETURN(services.warehouse, SqliteWarehouse::Open(config.warehouse.path));
+  }
+  if (needs.store) {
+    ASSIGN_OR_RETURN(LinkSigner signer,
+                     LinkSigner::LoadOrCreateKeyFile(config.storage.link_signing_key_file));
+    LocalObjectStoreOptions options;
+    options.root = config.storage.root;
+    options.public_base_url = config.storage.public_base_url;
+    options.signer = std::make_shared<const LinkSigner>(std::move(signer));
+    ASSIGN_OR_RETURN(services.store, LocalObjectStore::Open(std::move(options)));
+    RETURN_IF_ERROR(ExportOptionsFromConfig(config, "file://" + services.store->root()));
+  }
+  return services;
+}
+
+}  // namespace de

@@ -1,0 +1,39 @@
+// The backends a command works with, chosen once from Config (DESIGN.md §2: interfaces are
+// picked in cli/ only).
+#pragma once
+
+#include <memory>
+
+#include "common/config.h"
+#include "common/status.h"
+#include "export/on_demand.h"
+#include "metadata/metadata_store.h"
+#include "storage/local/local_object_store.h"
+#include "warehouse/warehouse.h"
+
+namespace de {
+
+struct Services {
+  Config config;
+  std::unique_ptr<Warehouse> warehouse;
+  std::unique_ptr<MetadataStore> metadata;
+  std::unique_ptr<LocalObjectStore> store;
+
+  // An exporter over these backends with the config's knobs.
+  std::unique_ptr<OnDemandExporter> NewOnDemandExporter() const;
+};
+
+// Which backends a command needs.
+struct ServiceNeeds {
+  bool warehouse = true;
+  bool store = true;
+};
+
+// Opens the configured backends. Errors name the backend and path: kNotFound for a missing
+// warehouse file, kPermissionDenied for an unwritable data directory or store root.
+Result<Services> OpenServices(const Config& config, ServiceNeeds needs);
+
+// Export knobs from the config. kInvalidArgument for a bad codec.
+Result<ExportOptions> ExportOptionsFromConfig(const Config& config, const std::string& store_uri);
+
+}  // namespace de

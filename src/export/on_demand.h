@@ -1,0 +1,73 @@
+// On-demand export of a time range (DESIGN.md §1): every enabled export table, or one, into the
+// on-demand layout, tracked in request_table. Links are handed out only once the request is
+// COMPLETED; a failed or cancelled request leaves no files behind.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/cancellation.h"
+#include "common/clock.h"
+#include "common/status.h"
+#include "export/layout.h"
+#include "export/table_export.h"
+#include "metadata/metadata_store.h"
+
+namespace de {
+
+// The longest range one request may cover.
+inline constexpr int64_t kMaxRangeSeconds = 86'400;
+
+// kInvalidArgument unless 0 <= start < end and end - start <= 86,400.
+Status ValidateRange(int64_t start_time, int64_t end_time);
+
+// Receives progress of a running request. Called on the exporting thread.
+class ExportObserver {
+ public:
+  virtual ~ExportObserver() = default;
+  virtual void OnTableStarted(const std::string& table, size_t index, size_t count) = 0;
+  virtual void OnRows(const std::string& table, uint64_t rows_read) = 0;
+  virtual void OnTableFinished(const TableExportResult& result) = 0;
+};
+
+struct OnDemandResult {
+  ExportRequest request;  // final state
+  std::vector<TableExportResult> tables;
+};
+
+// Thread-safe: concurrent Run calls on different requests are fine.
+class OnDemandExporter {
+ public:
+  OnDemandExporter(Warehouse* warehouse, MetadataStore* metadata, ObjectStore* store, Clock* clock,
+                   ExportOptions options, OnDemandLayout layout);
+
+  // Validates the range and the table filter, then records a new IN_PROGRESS request. Nothing is
+  // written when it fails: kInvalidArgument for a bad range, kNotFound for a table that is not
+  // an enabled export table, kFailedPrecondition when no table is enabled.
+  Result<ExportRequest> Submit(int64_t start_time, int64_t end_time,
+                               const std::optional<std::string>& table);
+
+  // Exports a submitted request to the end and records the outcome (COMPLETED with its files,
+  // or FAILED/CANCELLED with the error; failed requests' files are removed). The returned Status
+  // is the export's error, if any; the request row is final either way (unless the metadata
+  // store itself failed).
+  Result<OnDemandResult> Run(const ExportRequest& request, const std::optional<std::string>& table,
+                             CancellationToken* cancel, ExportObserver* observer);
+
+ private:
+  Result<std::vector<ExportTable>> SelectTables(const std::optional<std::string>& table);
+  Result<TableExportResult> ExportOne(const ExportRequest& request, const ExportTable& table,
+                                      CancellationToken* cancel, ExportObserver* observer);
+  void RemoveFiles(const std::vector<TableExportResult>& tables);
+
+  Warehouse* warehouse_;
+  MetadataStore* metadata_;
+  ObjectStore* store_;
+  Clock* clock_;
+  TableExporter exporter_;
+  OnDemandLayout layout_;
+};
+
+}  // namespace de

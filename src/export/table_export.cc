@@ -1,0 +1,154 @@
+#include "export/table_export.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/version.h"
+#include "export/layout.h"
+#include "export/manifest.h"
+
+namespace de {
+namespace {
+
+// Tracks each object whose stream closed successfully, so a failure can delete it again.
+class PublishingStream final : public OutputStream {
+ public:
+  PublishingStream(std::unique_ptr<OutputStream> inner, std::string key,
+                   std::vector<std::string>* published)
+      : inner_(std::move(inner)), key_(std::move(key)), published_(published) {}
+
+  Status Write(std::string_view bytes) override { return inner_->Write(bytes); }
+  Status Close() override {
+    RETURN_IF_ERROR(inner_->Close());
+    published_->push_back(key_);
+    return Status::Ok();
+  }
+  void Abort() override { inner_->Abort(); }
+  uint64_t position() const override { return inner_->position(); }
+
+ private:
+  std::unique_ptr<OutputStream> inner_;
+  std::string key_;
+  std::vector<std::string>* published_;
+};
+
+}  // namespace
+
+parquet::WriterOptions TableExporter::FileOptions(const ExportPlan& plan,
+                                                  const TableExportTarget& target) const {
+  parquet::WriterOptions writer = options_.writer;
+  writer.created_by = fmt::format("{} version {}", kProductName, kVersion);
+  writer.key_value_metadata = {
+      {"data_exporter.version", std::string(kVersion)},
+      {"data_exporter.request_id", target.request_id},
+      {"data_exporter.table", plan.table},
+      {"data_exporter.start_time", std::to_string(target.start_time)},
+      {"data_exporter.end_time", std::to_string(target.end_time)},
+      {"data_exporter.policy_version", std::to_string(plan.policy_version)},
+  };
+  return writer;
+}
+
+Result<TableExportResult> TableExporter::Export(const ExportPlan& plan,
+                                                const TableExportTarget& target,
+                                                CancellationToken* cancel,
+                                                const RowsObserver& observer) {
+  std::vector<std::string> published;
+  Result<TableExportResult> result = ExportUnsafe(plan, target, cancel, observer, &published);
+  if (!result.ok()) {
+    for (const std::string& key : published) {
+      Status s = store_->Delete(key);
+      if (!s.ok()) spdlog::error("could not remove {} of a failed export: {}", key, s.ToString());
+    }
+    return result.status().WithContext("table " + plan.table);
+  }
+  return result;
+}
+
+Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
+                                                      const TableExportTarget& target,
+                                                      CancellationToken* cancel,
+                                                      const RowsObserver& observer,
+                                                      std::vector<std::string>* published) {
+  ScanSpec spec;
+  spec.table = plan.table;
+  spec.columns = plan.ColumnNames();
+  spec.time_filter =
+      TimeFilter{plan.time_column, target.start_time * 1'000'000, target.end_time * 1'000'000};
+  spec.order_by = plan.time_column;
+  spec.batch_rows = options_.batch_rows;
+  ASSIGN_OR_RETURN(std::unique_ptr<BatchReader> reader, warehouse_->Scan(spec, cancel));
+
+  Schema schema = plan.OutputSchema();
+  std::vector<std::string> keys;
+  parquet::RotatingFileWriter writer(
+      schema, FileOptions(plan, target), options_.max_file_bytes,
+      [&](int index) -> Result<std::unique_ptr<OutputStream>> {
+        std::string key = target.data_key(index);
+        ASSIGN_OR_RETURN(auto stream,
+                         store_->Put(key, PutOptions{"application/vnd.apache.parquet"}));
+        keys.push_back(key);
+        return std::unique_ptr<OutputStream>(
+            new PublishingStream(std::move(stream), key, published));
+      });
+
+  TableExportResult result;
+  result.table = plan.table;
+  Batch batch(reader->schema());
+  while (true) {
+    if (cancel != nullptr && cancel->cancelled()) {
+      writer.Abort();
+      return Cancelled("export cancelled");
+    }
+    Result<bool> more = reader->Next(&batch);
+    if (!more.ok()) {
+      writer.Abort();
+      return more.status();
+    }
+    if (!*more) break;
+    result.rows_read += batch.num_rows();
+    Status written = writer.Write(batch);
+    if (!written.ok()) {
+      writer.Abort();
+      return written;
+    }
+    if (observer) observer(result.rows_read);
+  }
+  RETURN_IF_ERROR(writer.Close());
+  for (const auto& file : writer.files()) result.rows_written += file.rows;
+  if (result.rows_read != result.rows_dropped_by_policy + result.rows_written) {
+    return Internal("reconciliation failed: read {} != dropped {} + written {}", result.rows_read,
+                    result.rows_dropped_by_policy, result.rows_written);
+  }
+  std::vector<ManifestEntry> entries;
+  for (const auto& file : writer.files()) {
+    const std::string& key = keys[static_cast<size_t>(file.index)];
+    result.files.push_back({plan.table, file.index, key, file.bytes, file.rows, false});
+    result.bytes_written += file.bytes;
+    entries.push_back({options_.store_uri + "/" + key, file.bytes, file.rows});
+  }
+  result.unclassified_columns = plan.UnclassifiedColumns();
+  for (const ReportedColumn& r : plan.reported) {
+    if (r.reason != ReportedColumn::Reason::kUnclassified)
+      result.dropped_columns.push_back(r.column);
+  }
+  ManifestExport info{target.request_id,
+                      plan.table,
+                      target.start_time,
+                      target.end_time,
+                      plan.policy_version,
+                      result.rows_read,
+                      result.rows_dropped_by_policy,
+                      result.rows_written,
+                      result.unclassified_columns,
+                      result.dropped_columns};
+  std::string manifest = RenderManifest(entries, schema, info);
+  ASSIGN_OR_RETURN(auto stream, store_->Put(target.manifest_key, PutOptions{"application/json"}));
+  PublishingStream manifest_stream(std::move(stream), target.manifest_key, published);
+  RETURN_IF_ERROR(manifest_stream.Write(manifest));
+  RETURN_IF_ERROR(manifest_stream.Close());
+  result.files.push_back(
+      {plan.table, static_cast<int>(keys.size()), target.manifest_key, manifest.size(), 0, true});
+  return result;
+}
+
+}  // namespace de

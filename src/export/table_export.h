@@ -1,0 +1,76 @@
+// Exports one table: warehouse scan -> columnar batches -> Parquet files -> object store, then
+// the manifest (written last). Either every file of the table is published, or none is.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/cancellation.h"
+#include "common/status.h"
+#include "metadata/metadata_store.h"
+#include "parquet/file_writer.h"
+#include "policy/export_plan.h"
+#include "storage/object_store.h"
+#include "warehouse/warehouse.h"
+
+namespace de {
+
+// Knobs shared by every table export (validated once by the caller from Config).
+struct ExportOptions {
+  parquet::WriterOptions writer;  // codec, row groups, pages
+  uint64_t max_file_bytes = uint64_t{512} << 20;
+  size_t batch_rows = 65536;
+  std::string store_uri;  // manifest entry urls: "{store_uri}/{key}"
+};
+
+// Where one table's export goes and what it covers.
+struct TableExportTarget {
+  std::string request_id;
+  int64_t start_time = 0;  // epoch seconds, inclusive
+  int64_t end_time = 0;    // epoch seconds, exclusive
+  // Key of data file `index`, and of the manifest.
+  std::function<std::string(int index)> data_key;
+  std::string manifest_key;
+};
+
+// What a finished table export produced, with the reconciliation counts of DESIGN.md §3.4.
+struct TableExportResult {
+  std::string table;
+  std::vector<RequestFile> files;  // data files in order, then the manifest
+  uint64_t rows_read = 0;
+  uint64_t rows_dropped_by_policy = 0;
+  uint64_t rows_written = 0;
+  uint64_t bytes_written = 0;  // data files only
+  std::vector<std::string> unclassified_columns;
+  std::vector<std::string> dropped_columns;
+};
+
+// Called after each batch with the rows read so far; must be cheap.
+using RowsObserver = std::function<void(uint64_t rows_read)>;
+
+// Runs table exports. Thread-safe when its warehouse and store are.
+class TableExporter {
+ public:
+  TableExporter(Warehouse* warehouse, ObjectStore* store, ExportOptions options)
+      : warehouse_(warehouse), store_(store), options_(std::move(options)) {}
+
+  // Exports the rows of plan.table whose time column lies in [start, end). On any error every
+  // object this call published is deleted again before the error is returned (kCancelled when
+  // `cancel` fired; kInternal if the reconciliation counts disagree).
+  Result<TableExportResult> Export(const ExportPlan& plan, const TableExportTarget& target,
+                                   CancellationToken* cancel, const RowsObserver& observer);
+
+ private:
+  Result<TableExportResult> ExportUnsafe(const ExportPlan& plan, const TableExportTarget& target,
+                                         CancellationToken* cancel, const RowsObserver& observer,
+                                         std::vector<std::string>* published);
+  parquet::WriterOptions FileOptions(const ExportPlan& plan, const TableExportTarget& target) const;
+
+  Warehouse* warehouse_;
+  ObjectStore* store_;
+  ExportOptions options_;
+};
+
+}  // namespace de

@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""End to end: `data-exporter demo` on a clean data directory, then its links, downloads and
+bad-input paths, against the real binary, the real HTTP server, curl and DuckDB.
+
+Environment: DE_EXE (the binary), DE_NODE (node), DE_NODE_DIR (tests/node with node_modules).
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+EXE = os.environ["DE_EXE"]
+NODE = os.environ["DE_NODE"]
+NODE_DIR = os.environ["DE_NODE_DIR"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Columns the demo policy marks as personal data: they must never appear in a file.
+PERSONAL = {"plate_number", "operator_note", "reporter_name", "reporter_phone"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_config(directory, port, extra=""):
+    path = os.path.join(directory, "de.toml")
+    with open(path, "w") as f:
+        f.write(f'[service]\ndata_dir = "{directory}/var"\nlog_format = "human"\n'
+                f'[http]\nport = {port}\n{extra}')
+    return path
+
+
+def run(args, cwd, timeout=300, env=None):
+    return subprocess.run([EXE] + args, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def curl(url, extra=()):
+    """Returns (status, body bytes) of a GET with curl."""
+    with tempfile.NamedTemporaryFile() as body:
+        out = subprocess.run(["curl", "-s", "-o", body.name, "-w", "%{http_code}", *extra, url],
+                             capture_output=True, text=True, timeout=60)
+        with open(body.name, "rb") as f:
+            return int(out.stdout), f.read()
+
+
+def duckdb_facts(paths):
+    out = subprocess.run([NODE, os.path.join(NODE_DIR, "parquet_facts.mjs"), *paths],
+                         capture_output=True, text=True, timeout=300,
+                         cwd=NODE_DIR)
+    if out.returncode != 0:
+        raise AssertionError("duckdb reader failed: " + out.stderr)
+    return json.loads(out.stdout)
+
+
+def tree(directory):
+    """Every file under `directory`, with its size."""
+    result = {}
+    for root, _, files in os.walk(directory):
+        for name in files:
+            path = os.path.join(root, name)
+            result[os.path.relpath(path, directory)] = os.path.getsize(path)
+    return result
+
+
+class DemoTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="de-e2e-")
+        cls.port = free_port()
+        cls.config = write_config(cls.dir, cls.port)
+        started = time.monotonic()
+        cls.demo = run(["--config", cls.config, "demo", "--exit-after-export"], cls.dir)
+        cls.demo_seconds = time.monotonic() - started
+        cls.server = None
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server is not None:
+            cls.server.terminate()
+            cls.server.wait(timeout=30)
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def start_server(self):
+        if DemoTest.server is not None:
+            return
+        DemoTest.server = subprocess.Popen(
+            [EXE, "--config", self.config, "serve"], cwd=self.dir,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                status, body = curl(f"http://127.0.0.1:{self.port}/healthz")
+                if status == 200:
+                    return
+            except Exception:
+                pass
+            time.sleep(0.2)
+        self.fail("server did not become healthy")
+
+    def links(self):
+        return re.findall(r"(http://127\.0\.0\.1:\d+/download/\S+)", self.demo.stdout)
+
+    def object_path(self, url):
+        key = urllib.parse.unquote(urllib.parse.urlparse(url).path[len("/download/"):])
+        return os.path.join(self.dir, "var", "objects", key), key
+
+    def test_demo_succeeds_quickly(self):
+        self.assertEqual(self.demo.returncode, 0, self.demo.stderr)
+        self.assertLess(self.demo_seconds, 60, "demo took over a minute")
+        for table in ("way", "cctv", "way_metrics_long", "incident"):
+            self.assertRegex(self.demo.stdout, rf"(?m)^{table}\s+\d+\s+[\d,]+")
+
+    def test_every_link_downloads_byte_identical(self):
+        self.start_server()
+        links = self.links()
+        self.assertGreaterEqual(len(links), 8)  # 4 tables: files + manifests
+        for url in links:
+            path, key = self.object_path(url)
+            status, body = curl(url)
+            self.assertEqual(status, 200, url)
+            with open(path, "rb") as f:
+                self.assertEqual(body, f.read(), key)
+
+    def test_tampered_and_expired_links_are_refused(self):
+        self.start_server()
+        url = next(u for u in self.links() if u.split("?")[0].endswith(".parquet"))
+        parsed = urllib.parse.urlparse(url)
+        query = dict(urllib.parse.parse_qsl(parsed.query))
+        bad_sig = query["sig"][:-1] + ("0" if query["sig"][-1] != "0" else "1")
+        base = f"http://127.0.0.1:{self.port}{parsed.path}"
+        self.assertEqual(curl(f"{base}?expires={query['expires']}&sig={bad_sig}")[0], 403)
+        later = int(query["expires"]) + 3600
+        self.assertEqual(curl(f"{base}?expires={later}&sig={query['sig']}")[0], 403)
+        other = parsed.path.replace("_000.parquet", "_999.parquet")
+        self.assertEqual(
+            curl(f"http://127.0.0.1:{self.port}{other}?{parsed.query}")[0], 403)
+        self.assertEqual(curl(base)[0], 403)
+        # A link that expires in one second, fetched after it expired.
+        request_id = re.search(r"request ([0-9a-f-]{36})", self.demo.stdout).group(1)
+        env = {**os.environ, "DATA_EXPORTER_STORAGE_LINK_EXPIRY_SECONDS": "1"}
+        status = run(["--config", self.config, "status", request_id, "--json"], self.dir, env=env)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        short = next(iter(json.loads(status.stdout)["dataRequestDownloadLinks"].values()))[0]
+        time.sleep(2.2)
+        code, body = curl(short)
+        self.assertEqual(code, 403)
+        self.assertIn(b"expired", body)
+
+    def test_missing_object_is_404(self):
+        self.start_server()
+        # Sign a link to an object that is then removed.
+        url = next(u for u in self.links() if "/incident/" in u and "manifest" not in u)
+        path, _ = self.object_path(url)
+        backup = path + ".bak"
+        os.rename(path, backup)
+        try:
+            self.assertEqual(curl(url)[0], 404)
+        finally:
+            os.rename(backup, path)
+
+    def test_manifest_counts_match_duckdb_and_only_nr_columns(self):
+        db = sqlite3.connect(os.path.join(self.dir, "var", "metadata.db"))
+        allowed = {}
+        for table, column in db.execute(
+                "SELECT table_name, column_name FROM data_column_classification "
+                "WHERE classification = 'nr' AND pii = 0"):
+            allowed.setdefault(table, set()).add(column)
+        manifests = [u for u in self.links() if u.split("?")[0].endswith("/manifest")]
+        self.assertEqual(len(manifests), 4)
+        for url in manifests:
+            path, key = self.object_path(url)
+            with open(path) as f:
+                manifest = json.load(f)
+            table = manifest["export"]["table"]
+            entries = manifest["entries"]
+            files = [os.path.join(self.dir, "var", "objects",
+                                  e["url"].split("/objects/", 1)[1]) for e in entries]
+            facts = duckdb_facts(files)
+            total = 0
+            for entry, file in zip(entries, files):
+                self.assertEqual(facts[file]["rows"], entry["meta"]["record_count"], file)
+                self.assertEqual(os.path.getsize(file), entry["meta"]["content_length"])
+                total += facts[file]["rows"]
+                columns = {c["name"] for c in facts[file]["columns"]}
+                self.assertTrue(columns <= allowed[table],
+                                f"{table}: columns {columns - allowed[table]} are not nr")
+                self.assertFalse(columns & PERSONAL, f"{table} leaks {columns & PERSONAL}")
+                self.assertEqual([e["name"] for e in manifest["schema"]["elements"]],
+                                 [c["name"] for c in facts[file]["columns"]])
+            export = manifest["export"]
+            self.assertEqual(total, export["rows_written"])
+            self.assertEqual(export["rows_read"],
+                             export["rows_dropped_by_policy"] + export["rows_written"])
+            self.assertGreater(export["rows_written"], 0)
+            self.assertEqual(manifest["author"]["name"], "data-exporter")
+
+
+class BadInputTest(unittest.TestCase):
+    """Each bad input: one line naming the problem, a non-zero exit, nothing left behind."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="de-e2e-bad-")
+        cls.config = write_config(cls.dir, free_port())
+        demo = run(["--config", cls.config, "demo", "--exit-after-export"], cls.dir)
+        assert demo.returncode == 0, demo.stderr
+        cls.day = int(re.search(r"/(\d+)_(\d+)/", demo.stdout).group(1))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def snapshot(self):
+        db = sqlite3.connect(os.path.join(self.dir, "var", "metadata.db"))
+        rows = db.execute("SELECT count(*) FROM request_table").fetchone()[0]
+        db.close()
+        return rows, tree(os.path.join(self.dir, "var", "objects"))
+
+    def assert_refused(self, args, code, needle, config=None, env=None):
+        before = self.snapshot()
+        result = run(["--config", config or self.config] + args, self.dir, env=env)
+        self.assertEqual(result.returncode, code, result.stdout + result.stderr)
+        lines = [l for l in result.stderr.splitlines() if l.startswith("data-exporter:")]
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertIn(needle, lines[0])
+        self.assertEqual(self.snapshot(), before, "a refused command changed something")
+
+    def test_end_not_after_start(self):
+        self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day)], 2,
+                            "must be after startTime")
+
+    def test_range_longer_than_a_day(self):
+        self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 86401)],
+                            2, "longer than the maximum of 86400 s")
+
+    def test_not_integers(self):
+        self.assert_refused(["export", "--start", "yesterday", "--end", "10"], 2,
+                            "--start 'yesterday' is not an integer")
+        self.assert_refused(["export", "--start", "1.5", "--end", "10"], 2, "not an integer")
+
+    def test_unknown_table(self):
+        self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 3600),
+                             "--table", "nope"], 3, "table 'nope' is not an enabled export table")
+
+    def test_config_unknown_key_and_wrong_type(self):
+        bad = os.path.join(self.dir, "bad.toml")
+        with open(bad, "w") as f:
+            f.write(f'[service]\ndata_dir = "{self.dir}/var"\n[http]\nprot = 1\n')
+        self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 60)], 2,
+                            "unknown key 'http.prot'", config=bad)
+        with open(bad, "w") as f:
+            f.write(f'[service]\ndata_dir = "{self.dir}/var"\n[http]\nport = "80"\n')
+        self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 60)], 2,
+                            "http.port must be an integer", config=bad)
+
+    def test_missing_config_file(self):
+        self.assert_refused(["export", "--start", "0", "--end", "60"], 3, "config file",
+                            config=os.path.join(self.dir, "absent.toml"))
+
+    def test_unwritable_output_directory(self):
+        blocker = os.path.join(self.dir, "a-file")
+        with open(blocker, "w") as f:
+            f.write("x")
+        cfg = os.path.join(self.dir, "unwritable.toml")
+        with open(cfg, "w") as f:
+            f.write(f'[service]\ndata_dir = "{self.dir}/var"\n'
+                    f'[storage]\nroot = "{blocker}/objects"\n')
+        self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 60)], 1,
+                            "a-file/objects", config=cfg)
+
+    def test_missing_warehouse_file(self):
+        cfg = os.path.join(self.dir, "nowarehouse.toml")
+        with open(cfg, "w") as f:
+            f.write(f'[service]\ndata_dir = "{self.dir}/var"\n'
+                    f'[warehouse]\npath = "{self.dir}/absent.db"\n')
+        self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 60)], 3,
+                            "absent.db", config=cfg)
+
+    def test_status_of_unknown_and_malformed_ids(self):
+        result = run(["--config", self.config, "status", "123e4567-e89b-42d3-a456-426614174000",
+                      "--json"], self.dir)
+        self.assertEqual(result.returncode, 3)
+        self.assertEqual(json.loads(result.stdout)["status"], "Request has not been requested")
+        self.assert_refused(["status", "not-a-uuid"], 2, "'not-a-uuid' is not a UUID")
+
+    def test_cli_usage_errors(self):
+        result = run(["export", "--start", "1"], self.dir)
+        self.assertEqual(result.returncode, 2)
+        result = run(["frobnicate"], self.dir)
+        self.assertEqual(result.returncode, 2)
+        result = run(["export", "--help"], self.dir)
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("--start", result.stdout)
+
+    def test_export_of_one_table_then_status(self):
+        result = run(["--config", self.config, "export", "--start", str(self.day), "--end",
+                      str(self.day + 3600), "--table", "cctv"], self.dir)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        request_id = re.search(r"request ([0-9a-f-]{36})", result.stdout).group(1)
+        status = run(["--config", self.config, "status", request_id, "--json"], self.dir)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        body = json.loads(status.stdout)
+        self.assertEqual(body["status"], "Completed")
+        self.assertEqual(body["progress"], 100.0)
+        self.assertEqual(list(body["dataRequestDownloadLinks"]), ["cctv"])
+
+
+if __name__ == "__main__":
+    unittest.main()
