@@ -1,0 +1,273 @@
+// The on-demand flow against the real embedded backends (SQLite warehouse and metadata, local
+// object store in a temporary directory), with a fault-injecting wrapper around the real store.
+#include "export/on_demand.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "export/links.h"
+#include "metadata/sqlite/sqlite_metadata_store.h"
+#include "storage/local/local_object_store.h"
+#include "warehouse/sqlite/demo_warehouse.h"
+#include "warehouse/sqlite/sqlite_warehouse.h"
+
+namespace de {
+namespace {
+
+constexpr int64_t kDay = 1'795'132'800;  // 2026-11-20T00:00:00Z
+
+// Wraps a real store; fails the Nth stream Close() (1-based) with kUnavailable, or never.
+class FaultyObjectStore final : public ObjectStore {
+ public:
+  explicit FaultyObjectStore(ObjectStore* inner) : inner_(inner) {}
+  void FailCloseNumber(int n) { fail_at_ = n; }
+
+  Result<std::unique_ptr<OutputStream>> Put(const std::string& key,
+                                            const PutOptions& options) override {
+    ASSIGN_OR_RETURN(auto stream, inner_->Put(key, options));
+    return std::unique_ptr<OutputStream>(new Stream(std::move(stream), this));
+  }
+  Result<std::string> Get(const std::string& key) override { return inner_->Get(key); }
+  Result<std::vector<ObjectInfo>> List(const std::string& prefix) override {
+    return inner_->List(prefix);
+  }
+  Status Delete(const std::string& key) override { return inner_->Delete(key); }
+  Result<PresignedUrl> Presign(const std::string& key, int64_t expires) override {
+    return inner_->Presign(key, expires);
+  }
+  Status Ping() override { return inner_->Ping(); }
+
+ private:
+  class Stream final : public OutputStream {
+   public:
+    Stream(std::unique_ptr<OutputStream> inner, FaultyObjectStore* store)
+        : inner_(std::move(inner)), store_(store) {}
+    Status Write(std::string_view bytes) override { return inner_->Write(bytes); }
+    Status Close() override {
+      if (++store_->closes_ == store_->fail_at_) {
+        inner_->Abort();
+        return Unavailable("injected: store went away");
+      }
+      return inner_->Close();
+    }
+    void Abort() override { inner_->Abort(); }
+    uint64_t position() const override { return inner_->position(); }
+
+   private:
+    std::unique_ptr<OutputStream> inner_;
+    FaultyObjectStore* store_;
+  };
+
+  ObjectStore* inner_;
+  std::atomic<int> closes_{0};
+  int fail_at_ = -1;
+};
+
+class OnDemandTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    warehouse_path_ = new std::string(::testing::TempDir() + "/on_demand_demo.db");
+    ASSERT_TRUE(CreateDemoWarehouse(*warehouse_path_, kDay).ok());
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove(*warehouse_path_);
+    delete warehouse_path_;
+  }
+
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/on_demand_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto warehouse = SqliteWarehouse::Open(*warehouse_path_);
+    ASSERT_TRUE(warehouse.ok()) << warehouse.status().ToString();
+    warehouse_ = std::move(warehouse).value();
+    auto metadata = SqliteMetadataStore::Open(dir_ + "/metadata.db", &clock_);
+    ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
+    metadata_ = std::move(metadata).value();
+    auto signer = LinkSigner::LoadOrCreateKey(dir_);
+    ASSERT_TRUE(signer.ok());
+    LocalObjectStoreOptions options;
+    options.root = dir_ + "/objects";
+    options.signer = std::make_shared<const LinkSigner>(std::move(signer).value());
+    options.clock = &clock_;
+    auto store = LocalObjectStore::Open(std::move(options));
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(store).value();
+    faulty_ = std::make_unique<FaultyObjectStore>(store_.get());
+    LoadDemoPolicy();
+  }
+
+  void LoadDemoPolicy() {
+    DemoPolicyRows policy = DemoPolicy();
+    std::vector<ColumnClassification> rules;
+    for (const auto& c : policy.column_classifications) {
+      rules.push_back({c.table_name, c.column_name, c.classification, c.treatment, c.pii});
+    }
+    ASSERT_TRUE(metadata_->ReplaceColumnClassifications(rules).ok());
+    for (const auto& t : policy.export_tables) {
+      ASSERT_TRUE(metadata_
+                      ->UpsertExportTable({t.table_name, t.enabled, t.time_column, t.source_column,
+                                           t.metric_column})
+                      .ok());
+    }
+  }
+
+  std::unique_ptr<OnDemandExporter> Exporter(uint64_t max_file_bytes = uint64_t{512} << 20) {
+    ExportOptions options;
+    options.max_file_bytes = max_file_bytes;
+    options.batch_rows = 4096;
+    options.store_uri = "file://" + store_->root();
+    return std::make_unique<OnDemandExporter>(warehouse_.get(), metadata_.get(), faulty_.get(),
+                                              &clock_, options, OnDemandLayout("exports", "test"));
+  }
+
+  size_t ObjectCount() {
+    auto objects = store_->List("");
+    EXPECT_TRUE(objects.ok());
+    return objects->size();
+  }
+
+  size_t RequestCount() {
+    auto requests = metadata_->ListRequests(1000);
+    EXPECT_TRUE(requests.ok());
+    return requests->size();
+  }
+
+  static std::string* warehouse_path_;
+  std::string dir_;
+  FakeClock clock_{kDay * 1'000'000 + 86'400'000'000};
+  std::unique_ptr<Warehouse> warehouse_;
+  std::unique_ptr<MetadataStore> metadata_;
+  std::unique_ptr<LocalObjectStore> store_;
+  std::unique_ptr<FaultyObjectStore> faulty_;
+};
+
+std::string* OnDemandTest::warehouse_path_ = nullptr;
+
+TEST_F(OnDemandTest, ExportsOneTableIntoTheDocumentedLayout) {
+  auto exporter = Exporter();
+  auto request = exporter->Submit(kDay, kDay + 3600, "cctv");
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  auto result = exporter->Run(*request, "cctv", nullptr, nullptr);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->request.state, RequestState::kCompleted);
+  EXPECT_EQ(result->request.progress, 100.0);
+  ASSERT_EQ(result->tables.size(), 1u);
+  const TableExportResult& cctv = result->tables[0];
+  EXPECT_GT(cctv.rows_written, 0u);
+  EXPECT_LT(cctv.rows_written, static_cast<uint64_t>(kDemoCctvRows));  // one hour of the day
+  std::string dir = "exports/test/data_exporter_service/cctv/20261120/1795132800_1795136400/";
+  ASSERT_EQ(cctv.files.size(), 2u);
+  EXPECT_EQ(cctv.files[0].key, dir + "cctv_000.parquet");
+  EXPECT_EQ(cctv.files[1].key, dir + "manifest");
+  auto manifest = store_->Get(dir + "manifest");
+  ASSERT_TRUE(manifest.ok());
+  auto json = nlohmann::json::parse(*manifest);
+  EXPECT_EQ(json["export"]["request_id"], request->id);
+  EXPECT_EQ(json["export"]["rows_written"], cctv.rows_written);
+  EXPECT_EQ(json["entries"][0]["meta"]["record_count"], cctv.rows_written);
+  for (const auto& element : json["schema"]["elements"]) {
+    EXPECT_NE(element["name"], "plate_number");
+    EXPECT_NE(element["name"], "operator_note");
+  }
+  auto links = PresignRequestLinks(metadata_.get(), store_.get(), request->id, 86'400);
+  ASSERT_TRUE(links.ok()) << links.status().ToString();
+  ASSERT_EQ(links->count("cctv"), 1u);
+  EXPECT_EQ(links->at("cctv").files.size(), 1u);
+  EXPECT_EQ(links->at("cctv").files[0].expires_at, clock_.NowSeconds() + 86'400);
+}
+
+TEST_F(OnDemandTest, RotatesFilesAndCountsReconcile) {
+  auto exporter = Exporter(/*max_file_bytes=*/64 * 1024);
+  auto request = exporter->Submit(kDay, kDay + 86'400, "way");
+  ASSERT_TRUE(request.ok());
+  auto result = exporter->Run(*request, "way", nullptr, nullptr);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const TableExportResult& way = result->tables[0];
+  ASSERT_GT(way.files.size(), 3u);  // several data files + manifest
+  uint64_t rows = 0;
+  for (size_t i = 0; i + 1 < way.files.size(); ++i) {
+    EXPECT_EQ(way.files[i].file_index, static_cast<int>(i));
+    EXPECT_TRUE(way.files[i].key.ends_with(fmt::format("way_{:03}.parquet", i)));
+    rows += way.files[i].rows;
+  }
+  EXPECT_EQ(rows, static_cast<uint64_t>(kDemoWayRows));
+  EXPECT_EQ(way.rows_read, way.rows_dropped_by_policy + way.rows_written);
+  EXPECT_EQ(way.rows_written, rows);
+}
+
+TEST_F(OnDemandTest, StoreFailureMidwayLeavesNoFilesAndFailsTheRequest) {
+  auto exporter = Exporter();
+  auto request = exporter->Submit(kDay, kDay + 86'400, std::nullopt);
+  ASSERT_TRUE(request.ok());
+  faulty_->FailCloseNumber(5);  // two tables published (file + manifest each), then a failure
+  auto result = exporter->Run(*request, std::nullopt, nullptr, nullptr);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(result.status().message().find("injected"), std::string::npos);
+  EXPECT_EQ(ObjectCount(), 0u) << "files of a failed request must be removed";
+  auto row = metadata_->GetRequest(request->id);
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->state, RequestState::kFailed);
+  EXPECT_NE((*row)->error.find("injected"), std::string::npos);
+  auto files = metadata_->ListRequestFiles(request->id);
+  ASSERT_TRUE(files.ok());
+  EXPECT_TRUE(files->empty());
+  auto links = PresignRequestLinks(metadata_.get(), store_.get(), request->id, 60);
+  EXPECT_EQ(links.status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(OnDemandTest, ManifestFailureRemovesTheTablesDataFiles) {
+  auto exporter = Exporter();
+  auto request = exporter->Submit(kDay, kDay + 86'400, "incident");
+  ASSERT_TRUE(request.ok());
+  faulty_->FailCloseNumber(2);  // the data file closes, the manifest fails
+  auto result = exporter->Run(*request, "incident", nullptr, nullptr);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(ObjectCount(), 0u);
+}
+
+TEST_F(OnDemandTest, CancelledRequestLeavesNothing) {
+  auto exporter = Exporter();
+  auto request = exporter->Submit(kDay, kDay + 86'400, std::nullopt);
+  ASSERT_TRUE(request.ok());
+  CancellationToken cancel;
+  cancel.Cancel();
+  auto result = exporter->Run(*request, std::nullopt, &cancel, nullptr);
+  EXPECT_EQ(result.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(ObjectCount(), 0u);
+  auto row = metadata_->GetRequest(request->id);
+  EXPECT_EQ((*row)->state, RequestState::kCancelled);
+}
+
+TEST_F(OnDemandTest, RefusedSubmissionsChangeNothing) {
+  auto exporter = Exporter();
+  EXPECT_EQ(exporter->Submit(kDay, kDay, std::nullopt).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(exporter->Submit(kDay, kDay + 86'401, std::nullopt).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(exporter->Submit(-5, 10, std::nullopt).status().code(), StatusCode::kInvalidArgument);
+  auto unknown = exporter->Submit(kDay, kDay + 60, "nope");
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(unknown.status().message().find("'nope'"), std::string::npos);
+  EXPECT_EQ(RequestCount(), 0u);
+  EXPECT_EQ(ObjectCount(), 0u);
+}
+
+TEST_F(OnDemandTest, EmptyRangeStillPublishesAnEmptyFileAndManifest) {
+  auto exporter = Exporter();
+  // A range before the demo day: no rows.
+  auto request = exporter->Submit(kDay - 7200, kDay - 3600, "incident");
+  ASSERT_TRUE(request.ok());
+  auto result = exporter->Run(*request, "incident", nullptr, nullptr);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->tables[0].rows_written, 0u);
+  EXPECT_EQ(result->tables[0].files.size(), 2u);
+}
+
+}  // namespace
+}  // namespace de
