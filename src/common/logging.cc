@@ -23,10 +23,9 @@ class JsonLinesSink final : public spdlog::sinks::base_sink<std::mutex> {
     std::time_t secs = static_cast<std::time_t>(millis / 1000);
     std::tm tm{};
     gmtime_r(&secs, &tm);
-    char ts[32];
-    std::snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(millis % 1000));
+    std::string ts =
+        fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis % 1000);
     nlohmann::json line = {
         {"ts", ts},
         {"level", std::string(spdlog::level::to_string_view(msg.level).data(),

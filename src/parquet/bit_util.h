@@ -25,6 +25,9 @@ inline size_t PutUleb128(uint64_t value, uint8_t* out) {
 
 inline void StoreLe32(uint8_t* out, uint32_t value) { std::memcpy(out, &value, 4); }
 
+// Bit i of an LSB-first bitmap.
+inline bool GetBit(const uint8_t* bitmap, size_t i) { return (bitmap[i >> 3] >> (i & 7)) & 1; }
+
 // Number of bits needed to represent `value` (0 for 0).
 inline int BitsRequired(uint64_t value) { return value == 0 ? 0 : 64 - std::countl_zero(value); }
 

@@ -1,4 +1,4 @@
-// Column writers for BYTE_ARRAY (string, json, binary) and BOOLEAN columns.
+// The column writer for BYTE_ARRAY columns (string, json, binary).
 #pragma once
 
 #include "parquet/column_writer.h"
@@ -37,32 +37,6 @@ class ByteArrayColumnWriter final : public DictionaryColumnWriter {
 
   BytesMinMax stats_;
   ByteArrayDictionary dictionary_;
-};
-
-// BOOLEAN: PLAIN only, one bit per non-NULL value, LSB first.
-class BoolColumnWriter final : public ColumnWriter {
- public:
-  BoolColumnWriter(const ColumnDescriptor& descriptor, const WriterOptions& options,
-                   Compressor* compressor)
-      : ColumnWriter(descriptor, options, compressor) {}
-
-  Status Append(const ColumnVector& column, size_t offset, size_t count) override;
-
- protected:
-  Status FinishValues() override;
-  void FillStatistics(format::Statistics* stats) const override;
-  void ResetChunk() override;
-  uint64_t PendingBytes() const override { return bits_.size(); }
-
- private:
-  void AppendBits(const uint8_t* values, size_t n);
-
-  ByteBuffer bits_;  // open page's packed values
-  size_t bit_count_ = 0;
-  ByteBuffer staging_;  // dense non-NULL values of the rows being appended
-  ByteBuffer packed_;   // those values packed, before they join the page
-  bool any_true_ = false;
-  bool any_false_ = false;
 };
 
 }  // namespace de::parquet

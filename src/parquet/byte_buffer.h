@@ -48,6 +48,12 @@ class ByteBuffer {
     if (n > capacity_) Reallocate(n);
     size_ = n;
   }
+  // Sets the size; bytes past the old size are zeroed.
+  void ResizeZeroed(size_t n) {
+    const size_t old = size_;
+    Resize(n);
+    if (n > old) std::memset(data_ + old, 0, n - old);
+  }
   void Append(const void* bytes, size_t n) {
     if (n != 0) std::memcpy(Extend(n), bytes, n);
   }

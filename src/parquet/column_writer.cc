@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "parquet/bit_util.h"
+#include "parquet/bool_column_writer.h"
 #include "parquet/byte_array_column_writer.h"
 #include "parquet/fixed_width_column_writer.h"
 #include "parquet/rle_encoder.h"
@@ -35,10 +36,7 @@ Status ColumnWriter::Flush(OutputStream* sink, int64_t offset, format::ColumnChu
 void ColumnWriter::AppendRows(const ColumnVector& column, size_t offset, size_t count) {
   if (count == 0) return;
   if (!descriptor_.required) {
-    const size_t old_bytes = levels_.size();
-    const size_t new_bytes = (page_rows_ + count + 7) / 8;
-    if (new_bytes > old_bytes)
-      std::memset(levels_.Extend(new_bytes - old_bytes), 0, new_bytes - old_bytes);
+    levels_.ResizeZeroed((page_rows_ + count + 7) / 8);
     CopyBits(column.validity(), offset, levels_.data(), page_rows_, count);
     if (column.null_count() != 0) {
       chunk_nulls_ += static_cast<int64_t>(count - CountSetBits(column.validity(), offset, count));

@@ -81,6 +81,9 @@ class FileWriter {
 
   // Appends every row of `batch`, whose schema must equal the file's. A NULL in a REQUIRED
   // column is kInvalidArgument. Sink errors are returned as they come.
+  // Errors: kInvalidArgument for a batch that does not fit the file (nothing of it is written;
+  // the writer stays usable); kDataLoss for a decimal outside its precision, and sink or codec
+  // errors, after which the file is unusable and every later call is kFailedPrecondition.
   virtual Status Write(const Batch& batch) = 0;
   // Closes the open row group and writes the footer; does not close the sink. Called once.
   virtual Status Close() = 0;

@@ -132,7 +132,7 @@ class FixedWidthColumnWriter final : public DictionaryColumnWriter {
     size_t n = 0;
     for (size_t row = offset; row < offset + rows; ++row) {
       dense[n] = all[row];
-      n += (validity[row >> 3] >> (row & 7)) & 1;
+      n += GetBit(validity, row);
     }
     *values = dense;
     return n;

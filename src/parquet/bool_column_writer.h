@@ -1,0 +1,37 @@
+// The column writer for BOOLEAN columns.
+#pragma once
+
+#include "parquet/byte_buffer.h"
+#include "parquet/column_writer.h"
+
+namespace de::parquet {
+
+// BOOLEAN: PLAIN only, one bit per non-NULL value, LSB first.
+class BoolColumnWriter final : public ColumnWriter {
+ public:
+  BoolColumnWriter(const ColumnDescriptor& descriptor, const WriterOptions& options,
+                   Compressor* compressor)
+      : ColumnWriter(descriptor, options, compressor) {}
+
+  Status Append(const ColumnVector& column, size_t offset, size_t count) override;
+
+ protected:
+  Status FinishValues() override;
+  void FillStatistics(format::Statistics* stats) const override;
+  void ResetChunk() override;
+  uint64_t PendingBytes() const override { return bits_.size(); }
+
+ private:
+  // Adds `n` values (0 or 1) to the open page.
+  void AppendBits(const uint8_t* values, size_t n);
+  Status FlushPage();
+
+  ByteBuffer bits_;  // open page's packed values
+  size_t bit_count_ = 0;
+  ByteBuffer staging_;  // dense non-NULL values of the rows being appended
+  ByteBuffer packed_;   // those values packed, before they join the page
+  bool any_true_ = false;
+  bool any_false_ = false;
+};
+
+}  // namespace de::parquet
