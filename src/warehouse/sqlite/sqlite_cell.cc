@@ -12,7 +12,6 @@
 namespace de::warehouse_sqlite {
 namespace {
 
-constexpr size_t kShownValueBytes = 32;
 constexpr int64_t kMicrosPerSecond = 1'000'000;
 // 2^63 as a double: the first double above the int64 range.
 constexpr double kTwoPow63 = 9223372036854775808.0;
@@ -27,27 +26,19 @@ std::string_view CellBlob(sqlite3_stmt* s, int col) {
   return {blob, static_cast<size_t>(sqlite3_column_bytes(s, col))};
 }
 
-// "text 'abc'", "integer 7", "real 3.5", "blob of 16 bytes": the value for an error message, with
-// text cut to kShownValueBytes and every byte outside printable ASCII shown as '?'.
+// "text of 3 bytes", "integer", "real", "blob of 16 bytes": what a cell holds, for an error
+// message. Never the value itself: warehouse cells may be personal data, and errors reach logs,
+// request rows and notifications.
 std::string DescribeCell(sqlite3_stmt* s, int col) {
   switch (sqlite3_column_type(s, col)) {
     case SQLITE_INTEGER:
-      return fmt::format("integer {}", sqlite3_column_int64(s, col));
+      return "integer";
     case SQLITE_FLOAT:
-      return fmt::format("real {}", sqlite3_column_double(s, col));
+      return "real";
     case SQLITE_BLOB:
       return fmt::format("blob of {} bytes", sqlite3_column_bytes(s, col));
-    case SQLITE_TEXT: {
-      std::string_view text = CellText(s, col);
-      std::string shown(text.substr(0, kShownValueBytes));
-      for (char& c : shown) {
-        if (c < 0x20 || c > 0x7e) c = '?';
-      }
-      if (text.size() > kShownValueBytes) {
-        return fmt::format("text '{}…' ({} bytes)", shown, text.size());
-      }
-      return fmt::format("text '{}'", shown);
-    }
+    case SQLITE_TEXT:
+      return fmt::format("text of {} bytes", sqlite3_column_bytes(s, col));
     default:
       return "NULL";
   }

@@ -297,42 +297,48 @@ TEST_P(SqliteBadValueTest, IsDataLossNamingTableColumnRowAndValue) {
   EXPECT_NE(message.find("'the value'"), std::string::npos) << message;
   EXPECT_NE(message.find("row 3 "), std::string::npos) << message;
   EXPECT_NE(message.find(c.expected), std::string::npos) << message;
+  // Cells may be personal data: the value itself never appears in the error.
+  std::string literal = c.value;
+  if (literal.front() == '\'') literal = literal.substr(1, literal.size() - 2);
+  if (literal.size() >= 3) {
+    EXPECT_EQ(message.find(literal), std::string::npos) << message;
+  }
   EXPECT_EQ(out.batch_sizes, std::vector<size_t>{2});  // the rows before the bad one
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, SqliteBadValueTest,
     ::testing::Values(
-        BadValueCase{"INTEGER", "'abc'", "text 'abc' is not an integer"},
-        BadValueCase{"INTEGER", "3.5", "real 3.5 is not an integer"},
+        BadValueCase{"INTEGER", "'abc'", "text of 3 bytes is not an integer"},
+        BadValueCase{"INTEGER", "3.5", "real is not an integer"},
         BadValueCase{"INTEGER", "x'00'", "blob of 1 bytes"},
-        BadValueCase{"SMALLINT", "70000", "integer 70000 is out of range for int16"},
+        BadValueCase{"SMALLINT", "70000", "integer is out of range for int16"},
         BadValueCase{"INT4", "3000000000", "out of range for int32"},
-        BadValueCase{"REAL", "'fast'", "text 'fast' is not a number"},
+        BadValueCase{"REAL", "'fast'", "text of 4 bytes is not a number"},
         BadValueCase{"REAL", "x'00'", "blob of 1 bytes is not a number"},
-        BadValueCase{"NUMERIC(5,2)", "1.234", "real 1.234 does not fit decimal(5,2)"},
+        BadValueCase{"NUMERIC(5,2)", "1.234", "real does not fit decimal(5,2)"},
         BadValueCase{"NUMERIC(5,2)", "'1.005'", "more than 2 digits"},
         BadValueCase{"NUMERIC(5,2)", "12345", "precision 5"},
         BadValueCase{"NUMERIC(5,2)", "'12,5'", "not a decimal number"},
-        BadValueCase{"DECIMAL(4,4)", "1.5", "real 1.5 does not fit decimal(4,4)"},
-        BadValueCase{"DATE", "'2024-02-30'", "text '2024-02-30' is not a date"},
-        BadValueCase{"DATE", "20240101", "integer 20240101 is not a date"},
+        BadValueCase{"DECIMAL(4,4)", "1.5", "real does not fit decimal(4,4)"},
+        BadValueCase{"DATE", "'2024-02-30'", "text of 10 bytes is not a date"},
+        BadValueCase{"DATE", "20240101", "integer is not a date"},
         BadValueCase{"TIMESTAMP", "'2024-01-01 25:00:00'", "is not unix seconds or a timestamp"},
-        BadValueCase{"TIMESTAMP", "'2024-01-01 10:00:00+10:00'", "'2024-01-01 10:00:00+10:00'"},
-        BadValueCase{"TIMESTAMP", "1.5", "real 1.5"},
-        BadValueCase{"TIMESTAMPTZ", "'yesterday'", "text 'yesterday'"},
+        BadValueCase{"TIMESTAMP", "'2024-01-01 10:00:00+10:00'", "text of 25 bytes is not"},
+        BadValueCase{"TIMESTAMP", "1.5", "real is not unix seconds"},
+        BadValueCase{"TIMESTAMPTZ", "'yesterday'", "text of 9 bytes is not"},
         BadValueCase{"TEXT", "x'41'", "blob of 1 bytes is not string text"},
         BadValueCase{"TEXT", "CAST(x'4142C328' AS TEXT)", "is not valid UTF-8"},
         BadValueCase{"JSON", "x'00'", "blob of 1 bytes is not json text"},
-        BadValueCase{"BOOLEAN", "2", "integer 2 is not a boolean"},
-        BadValueCase{"BOOLEAN", "'yes'", "text 'yes' is not a boolean"},
+        BadValueCase{"BOOLEAN", "2", "integer is not a boolean"},
+        BadValueCase{"BOOLEAN", "'yes'", "text of 3 bytes is not a boolean"},
         BadValueCase{"UUID", "'not-a-uuid'", "is not a UUID"},
         BadValueCase{"UUID", "x'0102'", "blob of 2 bytes is not a UUID"},
-        BadValueCase{"BLOB", "5", "integer 5 is not a blob"},
+        BadValueCase{"BLOB", "5", "integer is not a blob"},
         BadValueCase{"TEXT",
                      "CAST(x'4142434445464748494a4b4c4d4e4f505152535455565758595a3031323334353637' "
                      "|| x'ff' AS TEXT)",
-                     "text 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345…' (35 bytes)"}));
+                     "text of 35 bytes is not valid UTF-8"}));
 
 class SqliteTimeFilterTest : public SqliteWarehouseTest {
  protected:
