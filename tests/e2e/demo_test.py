@@ -114,9 +114,10 @@ class DemoTest(unittest.TestCase):
         key = urllib.parse.unquote(urllib.parse.urlparse(url).path[len("/download/"):])
         return os.path.join(self.dir, "var", "objects", key), key
 
-    def test_demo_succeeds_quickly(self):
+    def test_demo_succeeds_and_reports_every_table(self):
         self.assertEqual(self.demo.returncode, 0, self.demo.stderr)
-        self.assertLess(self.demo_seconds, 60, "demo took over a minute")
+        # Reported, not asserted (timings belong in benchmarks and notes).
+        print(f"\n  demo --exit-after-export took {self.demo_seconds:.1f} s")
         for table in ("way", "cctv", "way_metrics_long", "incident"):
             self.assertRegex(self.demo.stdout, rf"(?m)^{table}\s+\d+\s+[\d,]+")
 
