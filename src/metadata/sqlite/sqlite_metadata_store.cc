@@ -8,9 +8,9 @@
 
 namespace de {
 
-using metadata_sqlite::Connection;
-using metadata_sqlite::Statement;
-using metadata_sqlite::WriteTransaction;
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite::WriteTransaction;
 
 namespace {
 
@@ -88,13 +88,13 @@ Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const std
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Connection db(raw);
   if (rc != SQLITE_OK) {
-    Status error = metadata_sqlite::SqliteError(db.get(), rc, fmt::format("opening '{}'", path));
+    Status error = sqlite::SqliteError(db.get(), rc, fmt::format("opening '{}'", path));
     if ((rc & 0xff) == SQLITE_CANTOPEN) return PermissionDenied("{}", error.message());
     return error;
   }
   sqlite3_extended_result_codes(db.get(), 1);
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMillis);
-  Status configured = metadata_sqlite::Execute(
+  Status configured = sqlite::Execute(
       db.get(), "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
   if (!configured.ok()) return configured.WithContext(fmt::format("metadata store '{}'", path));
   Status migrated = metadata_sqlite::ApplyMigrations(db.get(), MetadataMigrations(), *clock);
@@ -346,7 +346,7 @@ Status SqliteMetadataStore::ReplaceColumnClassifications(
   std::lock_guard<std::mutex> lock(mu_);
   ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> transaction,
                    WriteTransaction::Begin(db_.get()));
-  RETURN_IF_ERROR(metadata_sqlite::Execute(db_.get(), "DELETE FROM data_column_classification"));
+  RETURN_IF_ERROR(sqlite::Execute(db_.get(), "DELETE FROM data_column_classification"));
   ASSIGN_OR_RETURN(Statement insert,
                    Statement::Prepare(db_.get(),
                                       "INSERT INTO data_column_classification "
@@ -360,7 +360,7 @@ Status SqliteMetadataStore::ReplaceColumnClassifications(
         .BindInt(5, row.pii ? 1 : 0);
     RETURN_IF_ERROR(insert.Run());
   }
-  RETURN_IF_ERROR(metadata_sqlite::Execute(
+  RETURN_IF_ERROR(sqlite::Execute(
       db_.get(), "UPDATE policy_state SET policy_version = policy_version + 1 WHERE id = 1"));
   return transaction->Commit();
 }
@@ -378,7 +378,7 @@ Result<int64_t> SqliteMetadataStore::PolicyVersion() {
 
 Status SqliteMetadataStore::Ping() {
   std::lock_guard<std::mutex> lock(mu_);
-  Status status = metadata_sqlite::Execute(db_.get(), "SELECT 1 FROM policy_state");
+  Status status = sqlite::Execute(db_.get(), "SELECT 1 FROM policy_state");
   if (!status.ok()) return Status(StatusCode::kUnavailable, status.message());
   return Status::Ok();
 }

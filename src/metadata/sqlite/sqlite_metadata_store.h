@@ -14,7 +14,7 @@
 
 #include "common/clock.h"
 #include "metadata/metadata_store.h"
-#include "metadata/sqlite/sqlite_statement.h"
+#include "sqlite/sqlite.h"
 
 namespace de {
 
@@ -65,14 +65,14 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<int64_t> SchemaVersion();
 
  private:
-  SqliteMetadataStore(metadata_sqlite::Connection db, Clock* clock);
+  SqliteMetadataStore(sqlite::Connection db, Clock* clock);
 
   Result<RequestState> CurrentState(const std::string& id);
   Status InsertRequestFiles(const std::string& id, const std::vector<RequestFile>& files);
 
   Clock* const clock_;
   std::mutex mu_;
-  metadata_sqlite::Connection db_;  // guarded by mu_
+  sqlite::Connection db_;  // guarded by mu_
 };
 
 }  // namespace de

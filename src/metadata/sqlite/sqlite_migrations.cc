@@ -4,9 +4,14 @@
 #include <string>
 #include <utility>
 
-#include "metadata/sqlite/sqlite_statement.h"
+#include "sqlite/sqlite.h"
 
 namespace de::metadata_sqlite {
+
+using sqlite::Execute;
+using sqlite::Statement;
+using sqlite::WriteTransaction;
+
 namespace {
 
 // "2024-03-01T12:00:00.123456Z"

@@ -56,33 +56,6 @@ struct DemoWay {
   std::string feature;  // GeoJSON Feature with a LineString
 };
 
-// A prepared INSERT; every column is bound anew for each row.
-class RowInserter {
- public:
-  static Result<RowInserter> Prepare(sqlite3* db, std::string_view sql) {
-    ASSIGN_OR_RETURN(Statement statement, warehouse_sqlite::Prepare(db, sql));
-    return RowInserter(db, std::move(statement));
-  }
-  void Int(int column, int64_t value) { sqlite3_bind_int64(statement_.get(), column, value); }
-  void Real(int column, double value) { sqlite3_bind_double(statement_.get(), column, value); }
-  void Null(int column) { sqlite3_bind_null(statement_.get(), column); }
-  void Text(int column, std::string_view value) {
-    sqlite3_bind_text(statement_.get(), column, value.data() ? value.data() : "",
-                      static_cast<int>(value.size()), SQLITE_TRANSIENT);
-  }
-  Status Insert() {
-    int rc = sqlite3_step(statement_.get());
-    sqlite3_reset(statement_.get());
-    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "writing the demo warehouse");
-    return Status::Ok();
-  }
-
- private:
-  RowInserter(sqlite3* db, Statement statement) : db_(db), statement_(std::move(statement)) {}
-  sqlite3* db_;
-  Statement statement_;
-};
-
 double Round(double value, int decimals) {
   double scale = std::pow(10.0, decimals);
   return std::round(value * scale) / scale;
@@ -208,64 +181,64 @@ std::string IncidentDescription(std::string_view category, DemoRandom* random) {
 Status InsertDemoWays(sqlite3* db, int64_t day_start) {
   std::vector<DemoWay> ways = MakeWays();
   DemoRandom random(0x5741'5901 ^ static_cast<uint64_t>(day_start));
-  ASSIGN_OR_RETURN(RowInserter insert,
-                   RowInserter::Prepare(db,
-                                        "INSERT INTO way VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                                        "?8, ?9)"));
+  ASSIGN_OR_RETURN(Statement insert,
+                   Statement::Prepare(db,
+                                      "INSERT INTO way VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                                      "?8, ?9)"));
   for (int64_t i = 0; i < kDemoWayRows; ++i) {
     int64_t t = RowTime(day_start, i, kDemoWayRows);
     const DemoWay& way = ways[static_cast<size_t>(random.Below(kWayCount))];
     double speed =
         std::max(3.0, Round(way.free_flow_kmh * SpeedFactor(t) * random.Between(0.8, 1.1), 1));
-    insert.Int(1, way.id);
-    insert.Text(2, TimeText(t));
-    insert.Text(3, random.Pick(kSources));
-    insert.Real(4, speed);
+    insert.BindInt(1, way.id);
+    insert.BindText(2, TimeText(t));
+    insert.BindText(3, random.Pick(kSources));
+    insert.BindReal(4, speed);
     if (random.Chance(0.1)) {
-      insert.Null(5);
+      insert.BindNull(5);
     } else {
-      insert.Real(5, Round(way.length_m / (speed / 3.6), 1));
+      insert.BindReal(5, Round(way.length_m / (speed / 3.6), 1));
     }
-    insert.Real(6, way.free_flow_kmh);
-    insert.Real(7, Round(random.Between(0.55, 1.0), 4));
-    insert.Text(8, way.road_name);
-    insert.Text(9, way.feature);
-    RETURN_IF_ERROR(insert.Insert());
+    insert.BindReal(6, way.free_flow_kmh);
+    insert.BindReal(7, Round(random.Between(0.55, 1.0), 4));
+    insert.BindText(8, way.road_name);
+    insert.BindText(9, way.feature);
+    RETURN_IF_ERROR(insert.Run());
   }
   return Status::Ok();
 }
 
 Status InsertDemoCctv(sqlite3* db, int64_t day_start) {
   DemoRandom random(0x4343'5456 ^ static_cast<uint64_t>(day_start));  // "CCTV"
-  ASSIGN_OR_RETURN(RowInserter insert,
-                   RowInserter::Prepare(db, "INSERT INTO cctv VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  ASSIGN_OR_RETURN(Statement insert,
+                   Statement::Prepare(db, "INSERT INTO cctv VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
   for (int64_t i = 0; i < kDemoCctvRows; ++i) {
     int64_t t = RowTime(day_start, i, kDemoCctvRows);
-    insert.Int(1, 1000 + random.Below(150));
-    insert.Int(2, t);
-    insert.Int(3, static_cast<int64_t>(random.Between(0, 120) * Activity(t)));
-    insert.Int(4, static_cast<int64_t>(random.Between(0, 300) * Activity(t)));
+    insert.BindInt(1, 1000 + random.Below(150));
+    insert.BindInt(2, t);
+    insert.BindInt(3, static_cast<int64_t>(random.Between(0, 120) * Activity(t)));
+    insert.BindInt(4, static_cast<int64_t>(random.Between(0, 300) * Activity(t)));
     if (random.Chance(0.85)) {
-      insert.Text(5, PlateNumber(&random));
+      insert.BindText(5, PlateNumber(&random));
     } else {
-      insert.Null(5);
+      insert.BindNull(5);
     }
     if (random.Chance(0.08)) {
-      insert.Text(6, OperatorNote(&random));
+      insert.BindText(6, OperatorNote(&random));
     } else {
-      insert.Null(6);
+      insert.BindNull(6);
     }
-    RETURN_IF_ERROR(insert.Insert());
+    RETURN_IF_ERROR(insert.Run());
   }
   return Status::Ok();
 }
 
 Status InsertDemoWayMetrics(sqlite3* db, int64_t day_start) {
   DemoRandom random(0x4C4F'4E47 ^ static_cast<uint64_t>(day_start));  // "LONG"
-  ASSIGN_OR_RETURN(RowInserter insert,
-                   RowInserter::Prepare(db,
-                                        "INSERT INTO way_metrics_long VALUES (?1, ?2, ?3, "
-                                        "?4, ?5)"));
+  ASSIGN_OR_RETURN(Statement insert,
+                   Statement::Prepare(db,
+                                      "INSERT INTO way_metrics_long VALUES (?1, ?2, ?3, "
+                                      "?4, ?5)"));
   for (int64_t i = 0; i < kDemoWayMetricsLongRows; ++i) {
     int64_t t = RowTime(day_start, i, kDemoWayMetricsLongRows);
     std::string_view metric = random.Pick(kMetrics);
@@ -274,44 +247,44 @@ Status InsertDemoWayMetrics(sqlite3* db, int64_t day_start) {
                    : metric == "occupancy"   ? Round(random.Between(0, 0.6) * Activity(t), 3)
                    : metric == "travel_time" ? Round(random.Between(5, 600), 1)
                                              : static_cast<double>(random.Next() >> 32);
-    insert.Int(1, 4'000'000 + random.Below(kWayCount) * 137);
-    insert.Text(2, TimeText(t));
-    insert.Text(3, metric);
-    insert.Real(4, value);
-    insert.Text(5, random.Pick(kSources));
-    RETURN_IF_ERROR(insert.Insert());
+    insert.BindInt(1, 4'000'000 + random.Below(kWayCount) * 137);
+    insert.BindText(2, TimeText(t));
+    insert.BindText(3, metric);
+    insert.BindReal(4, value);
+    insert.BindText(5, random.Pick(kSources));
+    RETURN_IF_ERROR(insert.Run());
   }
   return Status::Ok();
 }
 
 Status InsertDemoIncidents(sqlite3* db, int64_t day_start) {
   DemoRandom random(0x494E'4349 ^ static_cast<uint64_t>(day_start));  // "INCI"
-  ASSIGN_OR_RETURN(RowInserter insert,
-                   RowInserter::Prepare(db,
-                                        "INSERT INTO incident VALUES (?1, ?2, ?3, ?4, ?5, "
-                                        "?6, ?7, ?8, ?9, ?10)"));
+  ASSIGN_OR_RETURN(Statement insert,
+                   Statement::Prepare(db,
+                                      "INSERT INTO incident VALUES (?1, ?2, ?3, ?4, ?5, "
+                                      "?6, ?7, ?8, ?9, ?10)"));
   for (int64_t i = 0; i < kDemoIncidentRows; ++i) {
     int64_t t = RowTime(day_start, i, kDemoIncidentRows);
     std::string_view category = random.Pick(kCategories);
-    insert.Int(1, i + 1);
-    insert.Text(2, FormatCanonicalTimestamp(t * kMicrosPerSecond + random.Below(1000) * 1000));
-    insert.Text(3, category);
-    insert.Text(4, IncidentDescription(category, &random));
+    insert.BindInt(1, i + 1);
+    insert.BindText(2, FormatCanonicalTimestamp(t * kMicrosPerSecond + random.Below(1000) * 1000));
+    insert.BindText(3, category);
+    insert.BindText(4, IncidentDescription(category, &random));
     if (random.Chance(0.9)) {
-      insert.Text(5, PersonName(&random));
+      insert.BindText(5, PersonName(&random));
     } else {
-      insert.Null(5);
+      insert.BindNull(5);
     }
     if (random.Chance(0.75)) {
-      insert.Text(6, MobileNumber(&random));
+      insert.BindText(6, MobileNumber(&random));
     } else {
-      insert.Null(6);
+      insert.BindNull(6);
     }
-    insert.Real(7, Round(-37.88 + random.Between(0, 0.15), 6));
-    insert.Real(8, Round(144.90 + random.Between(0, 0.20), 6));
-    insert.Int(9, random.Chance(0.7) ? 1 : 0);
-    insert.Text(10, FormatDateText(static_cast<int32_t>(t / kSecondsPerDay)));
-    RETURN_IF_ERROR(insert.Insert());
+    insert.BindReal(7, Round(-37.88 + random.Between(0, 0.15), 6));
+    insert.BindReal(8, Round(144.90 + random.Between(0, 0.20), 6));
+    insert.BindInt(9, random.Chance(0.7) ? 1 : 0);
+    insert.BindText(10, FormatDateText(static_cast<int32_t>(t / kSecondsPerDay)));
+    RETURN_IF_ERROR(insert.Run());
   }
   return Status::Ok();
 }

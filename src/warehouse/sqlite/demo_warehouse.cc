@@ -64,12 +64,6 @@ CREATE TABLE incident (
 );
 )sql";
 
-Status Execute(sqlite3* db, const char* sql) {
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return warehouse_sqlite::SqliteError(db, rc, "building the demo warehouse");
-  return Status::Ok();
-}
-
 Status BuildDemoDatabase(const std::string& path, int64_t day_start) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -77,14 +71,14 @@ Status BuildDemoDatabase(const std::string& path, int64_t day_start) {
   if (rc != SQLITE_OK) {
     return warehouse_sqlite::SqliteError(db.get(), rc, fmt::format("creating '{}'", path));
   }
-  RETURN_IF_ERROR(Execute(db.get(), kBuildPragmas));
-  RETURN_IF_ERROR(Execute(db.get(), "BEGIN"));
-  RETURN_IF_ERROR(Execute(db.get(), kDemoSchema));
+  RETURN_IF_ERROR(sqlite::Execute(db.get(), kBuildPragmas));
+  RETURN_IF_ERROR(sqlite::Execute(db.get(), "BEGIN"));
+  RETURN_IF_ERROR(sqlite::Execute(db.get(), kDemoSchema));
   RETURN_IF_ERROR(warehouse_sqlite::InsertDemoWays(db.get(), day_start));
   RETURN_IF_ERROR(warehouse_sqlite::InsertDemoCctv(db.get(), day_start));
   RETURN_IF_ERROR(warehouse_sqlite::InsertDemoWayMetrics(db.get(), day_start));
   RETURN_IF_ERROR(warehouse_sqlite::InsertDemoIncidents(db.get(), day_start));
-  RETURN_IF_ERROR(Execute(db.get(), "COMMIT"));
+  RETURN_IF_ERROR(sqlite::Execute(db.get(), "COMMIT"));
   rc = sqlite3_close(db.release());
   if (rc != SQLITE_OK)
     return warehouse_sqlite::SqliteError(nullptr, rc, "closing the demo warehouse");

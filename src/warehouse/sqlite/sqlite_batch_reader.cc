@@ -88,7 +88,7 @@ Status SqliteBatchReader::Stop(Status status) {
 
 void SqliteBatchReader::EndReadTransaction() {
   // A read transaction left open would keep writers of a rollback-journal database waiting.
-  statement_.reset();
+  statement_.Finalize();
   sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr);
 }
 

@@ -8,24 +8,13 @@ namespace {
 
 bool IsInternalTable(std::string_view name) { return name.starts_with("sqlite_"); }
 
-std::string ColumnText(sqlite3_stmt* statement, int column) {
-  const unsigned char* text = sqlite3_column_text(statement, column);
-  return text ? std::string(reinterpret_cast<const char*>(text),
-                            static_cast<size_t>(sqlite3_column_bytes(statement, column)))
-              : std::string();
-}
-
 Result<bool> TableExists(sqlite3* db, const std::string& table) {
   ASSIGN_OR_RETURN(Statement statement,
-                   Prepare(db,
-                           "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') "
-                           "AND name = ?1"));
-  sqlite3_bind_text(statement.get(), 1, table.data(), static_cast<int>(table.size()),
-                    SQLITE_TRANSIENT);
-  int rc = sqlite3_step(statement.get());
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return SqliteError(db, rc, "reading the warehouse catalog");
+                   Statement::Prepare(db,
+                                      "SELECT 1 FROM sqlite_master WHERE type IN ('table', "
+                                      "'view') AND name = ?1"));
+  Result<bool> row = statement.BindText(1, table).Step();
+  return row.ok() ? row : row.status().WithContext("reading the warehouse catalog");
 }
 
 }  // namespace
@@ -39,17 +28,17 @@ const CatalogColumn* CatalogTable::FindColumn(std::string_view column) const {
 
 Result<std::vector<std::string>> ListCatalogTables(sqlite3* db) {
   ASSIGN_OR_RETURN(Statement statement,
-                   Prepare(db,
-                           "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
-                           "ORDER BY name"));
+                   Statement::Prepare(db,
+                                      "SELECT name FROM sqlite_master WHERE type IN ('table', "
+                                      "'view') ORDER BY name"));
   std::vector<std::string> tables;
-  int rc;
-  while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
-    std::string name = ColumnText(statement.get(), 0);
+  while (true) {
+    Result<bool> row = statement.Step();
+    if (!row.ok()) return row.status().WithContext("listing warehouse tables");
+    if (!*row) return tables;
+    std::string name = statement.Text(0);
     if (!IsInternalTable(name)) tables.push_back(std::move(name));
   }
-  if (rc != SQLITE_DONE) return SqliteError(db, rc, "listing warehouse tables");
-  return tables;
 }
 
 Result<CatalogTable> LoadCatalogTable(sqlite3* db, const std::string& table) {
@@ -59,25 +48,25 @@ Result<CatalogTable> LoadCatalogTable(sqlite3* db, const std::string& table) {
   }
   // hidden: 0 ordinary, 1 hidden column of a virtual table, 2 and 3 generated columns.
   ASSIGN_OR_RETURN(Statement statement,
-                   Prepare(db,
-                           "SELECT name, type, \"notnull\" FROM "
-                           "pragma_table_xinfo(?1, 'main') WHERE hidden <> 1 ORDER BY cid"));
-  sqlite3_bind_text(statement.get(), 1, table.data(), static_cast<int>(table.size()),
-                    SQLITE_TRANSIENT);
+                   Statement::Prepare(db,
+                                      "SELECT name, type, \"notnull\" FROM "
+                                      "pragma_table_xinfo(?1, 'main') WHERE hidden <> 1 ORDER BY "
+                                      "cid"));
+  statement.BindText(1, table);
   CatalogTable result{table, {}};
-  int rc;
-  while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
+  while (true) {
+    Result<bool> row = statement.Step();
+    if (!row.ok()) {
+      return row.status().WithContext(fmt::format("describing warehouse table '{}'", table));
+    }
+    if (!*row) return result;
     CatalogColumn column;
-    column.name = ColumnText(statement.get(), 0);
-    column.declared_type = ColumnText(statement.get(), 1);
+    column.name = statement.Text(0);
+    column.declared_type = statement.Text(1);
     column.type = DataTypeFromSqliteDeclaration(column.declared_type);
-    column.nullable = sqlite3_column_int(statement.get(), 2) == 0;
+    column.nullable = statement.Int(2) == 0;
     result.columns.push_back(std::move(column));
   }
-  if (rc != SQLITE_DONE) {
-    return SqliteError(db, rc, fmt::format("describing warehouse table '{}'", table));
-  }
-  return result;
 }
 
 Result<TableSchema> ToTableSchema(const CatalogTable& table) {

@@ -32,38 +32,4 @@ Result<Connection> OpenReadOnly(const std::string& path) {
   return db;
 }
 
-Result<Statement> Prepare(sqlite3* db, std::string_view sql) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
-  Statement statement(raw);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, "preparing a warehouse query");
-  return statement;
-}
-
-Status SqliteError(sqlite3* db, int rc, std::string_view what) {
-  std::string message = fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PROTOCOL:
-      return Status(StatusCode::kUnavailable, std::move(message));
-    case SQLITE_INTERRUPT:
-      return Status(StatusCode::kCancelled, std::move(message));
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status(StatusCode::kDataLoss, std::move(message));
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-    case SQLITE_READONLY:
-      return Status(StatusCode::kPermissionDenied, std::move(message));
-    case SQLITE_NOMEM:
-    case SQLITE_FULL:
-      return Status(StatusCode::kResourceExhausted, std::move(message));
-    default:
-      return Status(StatusCode::kInternal, std::move(message));
-  }
-}
-
 }  // namespace de::warehouse_sqlite

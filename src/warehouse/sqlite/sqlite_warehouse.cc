@@ -13,27 +13,16 @@ using warehouse_sqlite::Statement;
 
 namespace {
 
-Status BindParams(sqlite3* db, sqlite3_stmt* statement,
-                  const std::vector<warehouse_sqlite::ScanParam>& params) {
+Status BindParams(Statement& statement, const std::vector<warehouse_sqlite::ScanParam>& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     int index = static_cast<int>(i + 1);
-    int rc;
     if (const int64_t* number = std::get_if<int64_t>(&params[i])) {
-      rc = sqlite3_bind_int64(statement, index, *number);
+      statement.BindInt(index, *number);
     } else {
-      const std::string& text = std::get<std::string>(params[i]);
-      rc = sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()),
-                             SQLITE_TRANSIENT);
+      statement.BindText(index, std::get<std::string>(params[i]));
     }
-    if (rc != SQLITE_OK) return warehouse_sqlite::SqliteError(db, rc, "binding a scan value");
   }
-  return Status::Ok();
-}
-
-Status Execute(sqlite3* db, const char* sql) {
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return warehouse_sqlite::SqliteError(db, rc, sql);
-  return Status::Ok();
+  return statement.CheckBinds();
 }
 
 }  // namespace
@@ -66,12 +55,12 @@ Result<std::unique_ptr<BatchReader>> SqliteWarehouse::Scan(const ScanSpec& spec,
   ASSIGN_OR_RETURN(Connection db, warehouse_sqlite::OpenReadOnly(path_));
   // One read transaction from the catalog lookup to the last row: the columns checked are the
   // columns read.
-  RETURN_IF_ERROR(Execute(db.get(), "BEGIN"));
+  RETURN_IF_ERROR(sqlite::Execute(db.get(), "BEGIN"));
   ASSIGN_OR_RETURN(warehouse_sqlite::CatalogTable table,
                    warehouse_sqlite::LoadCatalogTable(db.get(), spec.table));
   ASSIGN_OR_RETURN(warehouse_sqlite::ScanQuery query, warehouse_sqlite::PlanScanQuery(spec, table));
-  ASSIGN_OR_RETURN(Statement statement, warehouse_sqlite::Prepare(db.get(), query.sql));
-  RETURN_IF_ERROR(BindParams(db.get(), statement.get(), query.params));
+  ASSIGN_OR_RETURN(Statement statement, Statement::Prepare(db.get(), query.sql));
+  RETURN_IF_ERROR(BindParams(statement, query.params));
   warehouse_sqlite::SqliteBatchReader::Options options{spec.table, std::move(query.schema),
                                                        spec.batch_rows, spec.batch_bytes, cancel};
   return std::unique_ptr<BatchReader>(std::make_unique<warehouse_sqlite::SqliteBatchReader>(
@@ -84,12 +73,8 @@ Status SqliteWarehouse::Ping() {
     return Unavailable("warehouse file '{}' is gone", path_);
   }
   std::lock_guard<std::mutex> lock(mu_);
-  int rc =
-      sqlite3_exec(catalog_.get(), "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) {
-    return Status(StatusCode::kUnavailable,
-                  warehouse_sqlite::SqliteError(catalog_.get(), rc, "warehouse ping").message());
-  }
+  Status status = sqlite::Execute(catalog_.get(), "SELECT count(*) FROM sqlite_master");
+  if (!status.ok()) return Unavailable("warehouse ping: {}", status.message());
   return Status::Ok();
 }
 

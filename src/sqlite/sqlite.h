@@ -1,41 +1,52 @@
-// Thin owning wrappers over the SQLite C API for the SQLite metadata store: a prepared statement
-// with typed binds and reads, a write transaction, and the mapping of SQLite errors to Status.
+// Owning wrappers over the SQLite C API, shared by the SQLite warehouse and the SQLite metadata
+// store: the connection handle, a prepared statement with typed binds and reads, a write
+// transaction, and the one mapping of SQLite result codes to Status.
 #pragma once
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
 
-namespace de::metadata_sqlite {
+namespace de::sqlite {
 
 struct ConnectionCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
+// A database connection, closed on destruction. Used by one thread at a time.
 using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
 
-// The Status for SQLite result code `rc` on `db` (may be null): "what: <SQLite's message>".
-// Primary-key and unique violations are kAlreadyExists, CHECK and NOT NULL violations
-// kInvalidArgument, foreign-key violations kFailedPrecondition, busy/locked/I/O errors
-// kUnavailable, corruption kDataLoss, anything else kInternal.
+// The Status for SQLite result code `rc` from an operation on `db` (may be null):
+// "what: <SQLite's message>". Primary-key and unique violations are kAlreadyExists, CHECK and
+// NOT NULL violations kInvalidArgument, foreign-key violations kFailedPrecondition,
+// busy/locked/I/O errors kUnavailable, interrupts kCancelled, corruption kDataLoss, permission
+// errors kPermissionDenied, out of memory or disk kResourceExhausted, anything else kInternal.
 Status SqliteError(sqlite3* db, int rc, std::string_view what);
 
 // Runs SQL without results (any number of statements).
 Status Execute(sqlite3* db, std::string_view sql);
 
-// A prepared statement. Binds are 1-based, reads 0-based. Not thread-safe.
+// A prepared statement, finalized on destruction; must die before its connection. Binds are
+// 1-based, reads 0-based. Not thread-safe.
 class Statement {
  public:
+  // Prepares the first statement of `sql`; errors as SqliteError.
   static Result<Statement> Prepare(sqlite3* db, std::string_view sql);
 
+  // Bind errors are remembered and reported by the next Step.
   Statement& BindInt(int index, int64_t value);
   Statement& BindReal(int index, double value);
   Statement& BindText(int index, std::string_view value);
+  Statement& BindNull(int index);
   // Binds NULL for an empty string.
   Statement& BindTextOrNull(int index, std::string_view value);
+
+  // The first bind error since the last Run, as SqliteError; for callers that step through get().
+  Status CheckBinds() const;
 
   // Steps once: true with a row to read, false when done. Errors as SqliteError.
   Result<bool> Step();
@@ -50,11 +61,17 @@ class Statement {
   // The text of a column; empty for NULL.
   std::string Text(int column) const;
 
+  // The raw handle, for hot loops that read cells straight into columnar vectors.
+  sqlite3_stmt* get() const { return statement_.get(); }
+  // Finalizes early (before the connection goes), e.g. when a scan ends.
+  void Finalize() { statement_.reset(); }
+
  private:
   struct Finalizer {
     void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
   };
   Statement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  Statement& Remember(int rc);
 
   sqlite3* db_;
   std::unique_ptr<sqlite3_stmt, Finalizer> statement_;
@@ -75,4 +92,4 @@ class WriteTransaction {
   bool open_ = true;
 };
 
-}  // namespace de::metadata_sqlite
+}  // namespace de::sqlite
