@@ -47,7 +47,7 @@ void ProgressPrinter::OnTableFinished(const TableExportResult& result) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - table_start_).count();
   std::string line =
       fmt::format("[{}/{}] {}: {} rows, {} file(s), {} in {:.1f} s", index_ + 1, count_,
-                  result.table, WithThousands(result.rows_written), result.files.size() - 1,
+                  result.table, WithThousands(result.rows_written), result.data_file_count(),
                   HumanBytes(result.bytes_written), seconds);
   if (interactive_) {
     fmt::print(out_, "\r\033[K{}\n", line);

@@ -15,7 +15,7 @@ void PrintSummary(const OnDemandResult& result, std::FILE* out) {
   fmt::print(out, "\n{:<18} {:>5} {:>10} {:>8} {:>10} {:>10}\n", "table", "files", "rows read",
              "dropped", "written", "bytes");
   for (const TableExportResult& t : result.tables) {
-    fmt::print(out, "{:<18} {:>5} {:>10} {:>8} {:>10} {:>10}\n", t.table, t.files.size() - 1,
+    fmt::print(out, "{:<18} {:>5} {:>10} {:>8} {:>10} {:>10}\n", t.table, t.data_file_count(),
                WithThousands(t.rows_read), WithThousands(t.rows_dropped_by_policy),
                WithThousands(t.rows_written), HumanBytes(t.bytes_written));
   }

@@ -86,12 +86,11 @@ Result<TableExportResult> OnDemandExporter::ExportOne(const ExportRequest& reque
 }
 
 void OnDemandExporter::RemoveFiles(const std::vector<TableExportResult>& tables) {
+  std::vector<std::string> keys;
   for (const TableExportResult& t : tables) {
-    for (const RequestFile& f : t.files) {
-      Status s = store_->Delete(f.key);
-      if (!s.ok()) spdlog::error("could not remove {}: {}", f.key, s.ToString());
-    }
+    for (const RequestFile& f : t.files) keys.push_back(f.key);
   }
+  DeleteObjects(store_, keys);
 }
 
 Result<OnDemandResult> OnDemandExporter::Run(const ExportRequest& request,

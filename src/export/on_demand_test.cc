@@ -231,6 +231,19 @@ TEST_F(OnDemandTest, ManifestFailureRemovesTheTablesDataFiles) {
   EXPECT_EQ(ObjectCount(), 0u);
 }
 
+TEST_F(OnDemandTest, FailureAfterSomeRotatedFilesRemovesThemAll) {
+  auto exporter = Exporter(/*max_file_bytes=*/64 * 1024);
+  auto request = exporter->Submit(kDay, kDay + 86'400, "way");
+  ASSERT_TRUE(request.ok());
+  faulty_->FailCloseNumber(3);  // way_000 and way_001 are published, way_002 fails
+  auto result = exporter->Run(*request, "way", nullptr, nullptr);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("table way"), std::string::npos)
+      << result.status().message();
+  EXPECT_EQ(ObjectCount(), 0u);
+  EXPECT_EQ((*metadata_->GetRequest(request->id))->state, RequestState::kFailed);
+}
+
 TEST_F(OnDemandTest, CancelledRequestLeavesNothing) {
   auto exporter = Exporter();
   auto request = exporter->Submit(kDay, kDay + 86'400, std::nullopt);

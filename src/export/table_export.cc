@@ -33,6 +33,19 @@ class PublishingStream final : public OutputStream {
 
 }  // namespace
 
+void DeleteObjects(ObjectStore* store, const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) {
+    Status s = store->Delete(key);
+    if (!s.ok()) spdlog::error("could not remove {} of a failed export: {}", key, s.ToString());
+  }
+}
+
+size_t TableExportResult::data_file_count() const {
+  size_t count = 0;
+  for (const RequestFile& f : files) count += f.is_manifest ? 0 : 1;
+  return count;
+}
+
 parquet::WriterOptions TableExporter::FileOptions(const ExportPlan& plan,
                                                   const TableExportTarget& target) const {
   parquet::WriterOptions writer = options_.writer;
@@ -55,10 +68,7 @@ Result<TableExportResult> TableExporter::Export(const ExportPlan& plan,
   std::vector<std::string> published;
   Result<TableExportResult> result = ExportUnsafe(plan, target, cancel, observer, &published);
   if (!result.ok()) {
-    for (const std::string& key : published) {
-      Status s = store_->Delete(key);
-      if (!s.ok()) spdlog::error("could not remove {} of a failed export: {}", key, s.ToString());
-    }
+    DeleteObjects(store_, published);
     return result.status().WithContext("table " + plan.table);
   }
   return result;
@@ -79,38 +89,27 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
   ASSIGN_OR_RETURN(std::unique_ptr<BatchReader> reader, warehouse_->Scan(spec, cancel));
 
   Schema schema = plan.OutputSchema();
-  std::vector<std::string> keys;
   parquet::RotatingFileWriter writer(
       schema, FileOptions(plan, target), options_.max_file_bytes,
       [&](int index) -> Result<std::unique_ptr<OutputStream>> {
         std::string key = target.data_key(index);
         ASSIGN_OR_RETURN(auto stream,
                          store_->Put(key, PutOptions{"application/vnd.apache.parquet"}));
-        keys.push_back(key);
         return std::unique_ptr<OutputStream>(
             new PublishingStream(std::move(stream), key, published));
       });
 
   TableExportResult result;
   result.table = plan.table;
+  // On an early return the writer's destructor aborts the unfinished file; files it already
+  // closed are in `published` and removed by Export.
   Batch batch(reader->schema());
   while (true) {
-    if (cancel != nullptr && cancel->cancelled()) {
-      writer.Abort();
-      return Cancelled("export cancelled");
-    }
-    Result<bool> more = reader->Next(&batch);
-    if (!more.ok()) {
-      writer.Abort();
-      return more.status();
-    }
-    if (!*more) break;
+    if (cancel != nullptr && cancel->cancelled()) return Cancelled("export cancelled");
+    ASSIGN_OR_RETURN(bool more, reader->Next(&batch));
+    if (!more) break;
     result.rows_read += batch.num_rows();
-    Status written = writer.Write(batch);
-    if (!written.ok()) {
-      writer.Abort();
-      return written;
-    }
+    RETURN_IF_ERROR(writer.Write(batch));
     if (observer) observer(result.rows_read);
   }
   RETURN_IF_ERROR(writer.Close());
@@ -121,7 +120,7 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
   }
   std::vector<ManifestEntry> entries;
   for (const auto& file : writer.files()) {
-    const std::string& key = keys[static_cast<size_t>(file.index)];
+    std::string key = target.data_key(file.index);
     result.files.push_back({plan.table, file.index, key, file.bytes, file.rows, false});
     result.bytes_written += file.bytes;
     entries.push_back({options_.store_uri + "/" + key, file.bytes, file.rows});
@@ -146,8 +145,8 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
   PublishingStream manifest_stream(std::move(stream), target.manifest_key, published);
   RETURN_IF_ERROR(manifest_stream.Write(manifest));
   RETURN_IF_ERROR(manifest_stream.Close());
-  result.files.push_back(
-      {plan.table, static_cast<int>(keys.size()), target.manifest_key, manifest.size(), 0, true});
+  result.files.push_back({plan.table, static_cast<int>(writer.files().size()), target.manifest_key,
+                          manifest.size(), 0, true});
   return result;
 }
 

@@ -45,7 +45,14 @@ struct TableExportResult {
   uint64_t bytes_written = 0;  // data files only
   std::vector<std::string> unclassified_columns;
   std::vector<std::string> dropped_columns;
+
+  // Number of Parquet files (files without the manifest).
+  size_t data_file_count() const;
 };
+
+// Deletes every object in `keys`, logging (not returning) failures: used to clean up after an
+// export that failed, where the original error is what the caller reports.
+void DeleteObjects(ObjectStore* store, const std::vector<std::string>& keys);
 
 // Called after each batch with the rows read so far; must be cheap.
 using RowsObserver = std::function<void(uint64_t rows_read)>;
