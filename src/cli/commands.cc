@@ -60,11 +60,6 @@ int ExitCodeFor(const Status& status) {
   }
 }
 
-int Fail(const Status& status) {
-  fmt::print(stderr, "data-exporter: {}\n", status.message());
-  return ExitCodeFor(status);
-}
-
 Result<int64_t> ParseEpochSeconds(std::string_view flag, const std::string& text) {
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -88,27 +83,29 @@ Result<Config> LoadConfigFor(const GlobalOptions& global, bool config_given) {
 
 int RunExport(const Config& config, const ExportArgs& args) {
   Result<int64_t> start = ParseEpochSeconds("--start", args.start);
-  if (!start.ok()) return Fail(start.status());
+  if (!start.ok()) return ReportFailure(start.status());
   Result<int64_t> end = ParseEpochSeconds("--end", args.end);
-  if (!end.ok()) return Fail(end.status());
-  if (Status range = ValidateRange(*start, *end); !range.ok()) return Fail(range);
+  if (!end.ok()) return ReportFailure(end.status());
+  // Checked before anything is opened, so a refused range creates no data directory or database;
+  // Submit checks it again for every other caller.
+  if (Status range = ValidateRange(*start, *end); !range.ok()) return ReportFailure(range);
   Result<Services> services = OpenServices(config, {});
-  if (!services.ok()) return Fail(services.status());
+  if (!services.ok()) return ReportFailure(services.status());
   std::optional<std::string> table;
   if (!args.table.empty()) table = args.table;
   Result<ExportReport> report = RunExportAndReport(*services, *start, *end, table, stdout);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) return ReportFailure(report.status());
   return kExitOk;
 }
 
 int RunStatus(const Config& config, const StatusArgs& args) {
   if (!IsUuid(args.request_id)) {
-    return Fail(InvalidArgument("request id '{}' is not a UUID", args.request_id));
+    return ReportFailure(InvalidArgument("request id '{}' is not a UUID", args.request_id));
   }
   Result<Services> services = OpenServices(config, {.warehouse = false, .store = true});
-  if (!services.ok()) return Fail(services.status());
+  if (!services.ok()) return ReportFailure(services.status());
   Result<std::optional<ExportRequest>> request = services->metadata->GetRequest(args.request_id);
-  if (!request.ok()) return Fail(request.status());
+  if (!request.ok()) return ReportFailure(request.status());
   nlohmann::ordered_json out;
   if (!request->has_value()) {
     out = {{"status", kNotRequestedText}, {"progress", 0.0}, {"dataRequestDownloadLinks", nullptr}};
@@ -121,7 +118,7 @@ int RunStatus(const Config& config, const StatusArgs& args) {
     if (r.state == RequestState::kCompleted) {
       auto links = PresignRequestLinks(services->metadata.get(), services->store.get(), r.id,
                                        config.storage.link_expiry_seconds);
-      if (!links.ok()) return Fail(links.status());
+      if (!links.ok()) return ReportFailure(links.status());
       nlohmann::ordered_json by_table = nlohmann::ordered_json::object();
       for (const auto& [name, table] : *links) {
         auto& urls = by_table[name] = nlohmann::ordered_json::array();
@@ -147,6 +144,11 @@ int RunStatus(const Config& config, const StatusArgs& args) {
 }
 
 }  // namespace
+
+int ReportFailure(const Status& status) {
+  fmt::print(stderr, "data-exporter: {}\n", status.message());
+  return ExitCodeFor(status);
+}
 
 int RunCli(int argc, char** argv) {
   CLI::App app{fmt::format(
@@ -198,7 +200,7 @@ int RunCli(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitBadInput;
   }
   Result<Config> config = LoadConfigFor(global, config_option->count() > 0);
-  if (!config.ok()) return Fail(config.status());
+  if (!config.ok()) return ReportFailure(config.status());
 
   if (demo->parsed()) return RunDemo(*config, demo_args);
   if (export_cmd->parsed()) return RunExport(*config, export_args);

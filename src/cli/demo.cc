@@ -73,11 +73,7 @@ int RunDemo(const Config& base_config, const DemoArgs& args) {
   Config config = WithPort(base_config, args.port);
   BlockStopSignals();
   Status status = RunDemoUnsafe(config, args);
-  if (!status.ok()) {
-    fmt::print(stderr, "data-exporter: {}\n", status.message());
-    return status.code() == StatusCode::kNotFound ? kExitNotFound : kExitFailed;
-  }
-  return kExitOk;
+  return status.ok() ? kExitOk : ReportFailure(status);
 }
 
 }  // namespace de

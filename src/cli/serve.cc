@@ -60,15 +60,9 @@ int RunServe(const Config& base_config, const ServeArgs& args) {
   Config config = WithPort(base_config, args.port);
   BlockStopSignals();
   Result<Services> services = OpenServices(config, {.warehouse = false, .store = true});
-  if (!services.ok()) {
-    fmt::print(stderr, "data-exporter: {}\n", services.status().message());
-    return kExitFailed;
-  }
+  if (!services.ok()) return ReportFailure(services.status());
   Result<std::unique_ptr<HttpServer>> server = StartHttpServer(*services);
-  if (!server.ok()) {
-    fmt::print(stderr, "data-exporter: {}\n", server.status().message());
-    return kExitFailed;
-  }
+  if (!server.ok()) return ReportFailure(server.status());
   spdlog::info("serving on http://{}:{}", config.http.host, (*server)->port());
   WaitForStopSignal();
   (*server)->Stop();

@@ -236,6 +236,13 @@ class BadInputTest(unittest.TestCase):
         self.assertIn(needle, lines[0])
         self.assertEqual(self.snapshot(), before, "a refused command changed something")
 
+    def config_with(self, name, extra):
+        """A config file using this test's data directory, plus `extra` TOML."""
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(f'[service]\ndata_dir = "{self.dir}/var"\n{extra}')
+        return path
+
     def test_end_not_after_start(self):
         self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day)], 2,
                             "must be after startTime")
@@ -254,13 +261,10 @@ class BadInputTest(unittest.TestCase):
                              "--table", "nope"], 3, "table 'nope' is not an enabled export table")
 
     def test_config_unknown_key_and_wrong_type(self):
-        bad = os.path.join(self.dir, "bad.toml")
-        with open(bad, "w") as f:
-            f.write(f'[service]\ndata_dir = "{self.dir}/var"\n[http]\nprot = 1\n')
+        bad = self.config_with("bad.toml", "[http]\nprot = 1\n")
         self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 60)], 2,
                             "unknown key 'http.prot'", config=bad)
-        with open(bad, "w") as f:
-            f.write(f'[service]\ndata_dir = "{self.dir}/var"\n[http]\nport = "80"\n')
+        bad = self.config_with("bad.toml", '[http]\nport = "80"\n')
         self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 60)], 2,
                             "http.port must be an integer", config=bad)
 
@@ -272,18 +276,12 @@ class BadInputTest(unittest.TestCase):
         blocker = os.path.join(self.dir, "a-file")
         with open(blocker, "w") as f:
             f.write("x")
-        cfg = os.path.join(self.dir, "unwritable.toml")
-        with open(cfg, "w") as f:
-            f.write(f'[service]\ndata_dir = "{self.dir}/var"\n'
-                    f'[storage]\nroot = "{blocker}/objects"\n')
+        cfg = self.config_with("unwritable.toml", f'[storage]\nroot = "{blocker}/objects"\n')
         self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 60)], 1,
                             "a-file/objects", config=cfg)
 
     def test_missing_warehouse_file(self):
-        cfg = os.path.join(self.dir, "nowarehouse.toml")
-        with open(cfg, "w") as f:
-            f.write(f'[service]\ndata_dir = "{self.dir}/var"\n'
-                    f'[warehouse]\npath = "{self.dir}/absent.db"\n')
+        cfg = self.config_with("nowarehouse.toml", f'[warehouse]\npath = "{self.dir}/absent.db"\n')
         self.assert_refused(["export", "--start", str(self.day), "--end", str(self.day + 60)], 3,
                             "absent.db", config=cfg)
 
@@ -302,6 +300,22 @@ class BadInputTest(unittest.TestCase):
         result = run(["export", "--help"], self.dir)
         self.assertEqual(result.returncode, 0)
         self.assertIn("--start", result.stdout)
+
+    def test_bad_global_options(self):
+        result = run(["--log-format", "fancy", "status", "x"], self.dir)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--log-format", result.stderr)
+        result = run(["serve", "--port", "70000"], self.dir)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--port", result.stderr)
+
+    def test_taken_port(self):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            for command in (["serve", "--port", str(port)], ["demo", "--port", str(port)]):
+                self.assert_refused(command, 1, f"127.0.0.1:{port}")
 
     def test_export_of_one_table_then_status(self):
         result = run(["--config", self.config, "export", "--start", str(self.day), "--end",
