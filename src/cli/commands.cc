@@ -193,6 +193,9 @@ int RunCli(int argc, char** argv) {
   serve->add_option("--port", serve_args.port, "HTTP port (default: config)")
       ->check(CLI::Range(0, 65535));
 
+  CLI::App* config_cmd = app.add_subcommand(
+      "config", "Print the configuration in effect (file + environment) as TOML");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -206,6 +209,10 @@ int RunCli(int argc, char** argv) {
   if (export_cmd->parsed()) return RunExport(*config, export_args);
   if (status_cmd->parsed()) return RunStatus(*config, status_args);
   if (serve->parsed()) return RunServe(*config, serve_args);
+  if (config_cmd->parsed()) {
+    fmt::print("{}", RenderConfigToml(*config));
+    return kExitOk;
+  }
   return kExitBadInput;
 }
 

@@ -48,10 +48,6 @@ void ColumnVector::SetNull(size_t i) {
   ++null_count_;
 }
 
-size_t ColumnVector::MemoryBytes() const {
-  return validity_.capacity() + values_.capacity() + offsets_.capacity() + arena_.capacity();
-}
-
 Batch::Batch(Schema schema) : schema_(std::move(schema)) {
   columns_.reserve(schema_.fields.size());
   for (const Field& f : schema_.fields) columns_.emplace_back(f.type);
@@ -71,12 +67,6 @@ Status Batch::FinishRows(size_t rows) {
 void Batch::Clear() {
   for (ColumnVector& c : columns_) c.Clear();
   num_rows_ = 0;
-}
-
-size_t Batch::MemoryBytes() const {
-  size_t total = 0;
-  for (const ColumnVector& c : columns_) total += c.MemoryBytes();
-  return total;
 }
 
 }  // namespace de

@@ -85,9 +85,6 @@ class ColumnVector {
   // Marks row i NULL (keeps its stored value, which readers ignore).
   void SetNull(size_t i);
 
-  // Approximate memory held by values, offsets, arena and validity.
-  size_t MemoryBytes() const;
-
  private:
   void PushValidity(bool valid) {
     if ((size_ & 7) == 0) {
@@ -133,8 +130,6 @@ class Batch {
   Status FinishRows(size_t rows);
   // Empties every column, keeping capacity, so a reader can refill the batch.
   void Clear();
-
-  size_t MemoryBytes() const;
 
  private:
   Schema schema_;

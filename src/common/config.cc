@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -284,8 +285,8 @@ Result<Config> LoadConfig(const std::string& path, bool required, const Environm
   return ParseConfig(text.str(), path, env);
 }
 
-std::string DefaultConfigToml() {
-  Config defaults;
+std::string RenderConfigToml(const Config& config) {
+  Config copy = config;  // the key table's accessors take a mutable Config
   std::string out;
   std::string_view section;
   for (const KeySpec& spec : Keys()) {
@@ -293,8 +294,9 @@ std::string DefaultConfigToml() {
       section = spec.section;
       out += fmt::format("{}[{}]\n", out.empty() ? "" : "\n", section);
     }
-    std::string value = spec.string_field ? fmt::format("\"{}\"", *spec.string_field(defaults))
-                                          : fmt::format("{}", *spec.int_field(defaults));
+    // A JSON string is a valid TOML basic string (same escapes).
+    std::string value = spec.string_field ? nlohmann::json(*spec.string_field(copy)).dump()
+                                          : fmt::format("{}", *spec.int_field(copy));
     out += fmt::format("# {} (env {})\n{} = {}\n", spec.doc, spec.env_name(), spec.key, value);
   }
   return out;

@@ -3,7 +3,8 @@
 // Every key is declared once in config.cc with its type, default and check; a file with an
 // unknown key, a value of the wrong type or out of range is refused with an error naming the key
 // and the line. Environment overrides: MAX_CONCURRENCY_LIMIT and MAX_RETRY_COUNT (the original
-// system's knobs) and DATA_EXPORTER_<SECTION>_<KEY> for any key (e.g. DATA_EXPORTER_HTTP_PORT=9000).
+// system's knobs) and DATA_EXPORTER_<SECTION>_<KEY> for any key (e.g.
+// DATA_EXPORTER_HTTP_PORT=9000).
 #pragma once
 
 #include <cstdint>
@@ -84,7 +85,8 @@ Result<Config> ParseConfig(std::string_view toml_text, std::string_view origin,
 // --config); otherwise the defaults (plus env) are used.
 Result<Config> LoadConfig(const std::string& path, bool required, const Environment& env);
 
-// The documented keys with their defaults, as a commented TOML file (for README and --help).
-std::string DefaultConfigToml();
+// `config` as a TOML file with every key, each commented with its meaning and environment
+// variable; parsing it back gives the same Config. `data-exporter config` prints it.
+std::string RenderConfigToml(const Config& config);
 
 }  // namespace de

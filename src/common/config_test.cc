@@ -112,10 +112,26 @@ TEST(ConfigTest, MissingFileOnlyAnErrorWhenRequired) {
 }
 
 TEST(ConfigTest, DefaultTomlParsesBackToDefaults) {
-  std::string text = DefaultConfigToml();
+  std::string text = RenderConfigToml(Config());
   auto config = ParseConfig(text, "defaults.toml", {});
   ASSERT_TRUE(config.ok()) << config.status().ToString() << "\n" << text;
   EXPECT_EQ(config->http.port, 8080);
+}
+
+TEST(ConfigTest, RenderedConfigRoundTrips) {
+  auto config = ParseConfig(
+      "[service]\nenv = \"prod\"\ndata_dir = \"/srv/a \\\"b\\\" c\"\n[http]\nport = 9000\n",
+      "de.toml", {{"MAX_RETRY_COUNT", "9"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  std::string text = RenderConfigToml(*config);
+  EXPECT_NE(text.find("# attempts per table"), std::string::npos) << text;
+  auto again = ParseConfig(text, "rendered.toml", {});
+  ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << text;
+  EXPECT_EQ(again->service.data_dir, "/srv/a \"b\" c");
+  EXPECT_EQ(again->http.port, 9000);
+  EXPECT_EQ(again->exporter.max_retry_count, 9);
+  EXPECT_EQ(again->metadata.path, config->metadata.path);
+  EXPECT_EQ(RenderConfigToml(*again), text);
 }
 
 }  // namespace

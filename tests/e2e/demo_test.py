@@ -309,6 +309,19 @@ class BadInputTest(unittest.TestCase):
         self.assertEqual(result.returncode, 2)
         self.assertIn("--port", result.stderr)
 
+    def test_config_prints_what_is_in_effect(self):
+        env = {**os.environ, "DATA_EXPORTER_HTTP_PORT": "9123", "MAX_RETRY_COUNT": "7"}
+        printed = run(["--config", self.config, "config"], self.dir, env=env)
+        self.assertEqual(printed.returncode, 0, printed.stderr)
+        self.assertIn("port = 9123", printed.stdout)
+        self.assertIn("max_retry_count = 7", printed.stdout)
+        self.assertIn(f'data_dir = "{self.dir}/var"', printed.stdout)
+        saved = self.config_with("printed.toml", "")
+        with open(saved, "w") as f:
+            f.write(printed.stdout)
+        again = run(["--config", saved, "config"], self.dir)
+        self.assertEqual(again.stdout, printed.stdout)
+
     def test_taken_port(self):
         with socket.socket() as taken:
             taken.bind(("127.0.0.1", 0))
