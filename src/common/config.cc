@@ -25,6 +25,7 @@ struct KeySpec {
   std::vector<std::string_view> allowed;  // strings: allowed values (empty = any)
   int64_t min = 0;                        // ints: inclusive range
   int64_t max = 0;
+  bool secret = false;  // never rendered by RenderConfigToml
 
   std::string name() const { return fmt::format("{}.{}", section, key); }
   std::string env_name() const {
@@ -51,6 +52,11 @@ KeySpec Int(std::string_view section, std::string_view key, std::string_view doc
   s.min = min;
   s.max = max;
   return s;
+}
+
+KeySpec Secret(KeySpec spec) {
+  spec.secret = true;
+  return spec;
 }
 
 const std::vector<KeySpec>& Keys() {
@@ -116,6 +122,15 @@ const std::vector<KeySpec>& Keys() {
           "export", "max_retry_count",
           "attempts per table before it fails (env MAX_RETRY_COUNT overrides)",
           [](Config& c) { return &c.exporter.max_retry_count; }, 1, 100),
+      Int(
+          "export", "max_string_bytes",
+          "compress treatment: longer values go gzip+base64 into {column}_compressed",
+          [](Config& c) { return &c.exporter.max_string_bytes; }, 1, int64_t{1} << 30),
+      Secret(Str("policy", "hash_key",
+                 "key of the hash treatment (prefer hash_key_file or the environment)",
+                 [](Config& c) { return &c.policy.hash_key; })),
+      Str("policy", "hash_key_file", "file holding the key of the hash treatment",
+          [](Config& c) { return &c.policy.hash_key_file; }),
   };
   return keys;
 }
@@ -179,7 +194,7 @@ Status ApplyToml(const toml::table& root, Config& config, std::string_view origi
     if (section_table == nullptr) {
       return InvalidArgument(
           "{}: '{}' must be a [section]; known sections: service, warehouse, "
-          "metadata, storage, http, export",
+          "metadata, storage, http, export, policy",
           Where(origin, section_node.source()), section);
     }
     for (const auto& [key, node] : *section_table) {
@@ -297,6 +312,13 @@ std::string RenderConfigToml(const Config& config) {
     // A JSON string is a valid TOML basic string (same escapes).
     std::string value = spec.string_field ? nlohmann::json(*spec.string_field(copy)).dump()
                                           : fmt::format("{}", *spec.int_field(copy));
+    if (spec.secret) {
+      // A secret is never printed; the line stays commented out so the output parses back.
+      bool set = !spec.string_field(copy)->empty();
+      out += fmt::format("# {} (env {})\n# {} = \"...\"  ({})\n", spec.doc, spec.env_name(),
+                         spec.key, set ? "set, not shown" : "not set");
+      continue;
+    }
     out += fmt::format("# {} (env {})\n{} = {}\n", spec.doc, spec.env_name(), spec.key, value);
   }
   return out;

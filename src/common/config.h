@@ -55,8 +55,16 @@ struct ExportConfig {
   int64_t row_group_rows = 1'000'000;
   int64_t batch_rows = 65'536;
   std::string codec = "snappy";
-  int64_t max_concurrency = 4;  // MAX_CONCURRENCY_LIMIT
-  int64_t max_retry_count = 3;  // MAX_RETRY_COUNT
+  int64_t max_concurrency = 4;        // MAX_CONCURRENCY_LIMIT
+  int64_t max_retry_count = 3;        // MAX_RETRY_COUNT
+  int64_t max_string_bytes = 65'535;  // `compress` threshold (the Redshift VARCHAR limit)
+};
+
+struct PolicyConfig {
+  // Key of the `hash` treatment. Prefer hash_key_file (or the environment variable
+  // DATA_EXPORTER_POLICY_HASH_KEY from a secret); never printed by `data-exporter config`.
+  std::string hash_key;
+  std::string hash_key_file;  // file whose content (trailing newline removed) is the key
 };
 
 struct Config {
@@ -66,6 +74,7 @@ struct Config {
   StorageConfig storage;
   HttpConfig http;
   ExportConfig exporter;  // TOML section [export]
+  PolicyConfig policy;
 
   // Fills path defaults that depend on other keys (data_dir, http.host/port).
   void ResolveDefaults();

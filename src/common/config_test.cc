@@ -134,5 +134,20 @@ TEST(ConfigTest, RenderedConfigRoundTrips) {
   EXPECT_EQ(RenderConfigToml(*again), text);
 }
 
+TEST(ConfigTest, HashKeyIsNeverRendered) {
+  auto config = ParseConfig("[policy]\nhash_key = \"s3cr3t-pepper-value\"\n", "de.toml",
+                            {{"DATA_EXPORTER_EXPORT_MAX_STRING_BYTES", "1000"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->policy.hash_key, "s3cr3t-pepper-value");
+  EXPECT_EQ(config->exporter.max_string_bytes, 1000);
+  std::string text = RenderConfigToml(*config);
+  EXPECT_EQ(text.find("s3cr3t"), std::string::npos) << text;
+  EXPECT_NE(text.find("set, not shown"), std::string::npos) << text;
+  auto again = ParseConfig(text, "rendered.toml", {});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->policy.hash_key, "");
+  EXPECT_NE(RenderConfigToml(Config()).find("not set"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace de
