@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/demo.h"
+#include "cli/policy_commands.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/serve.h"
@@ -193,6 +194,23 @@ int RunCli(int argc, char** argv) {
   serve->add_option("--port", serve_args.port, "HTTP port (default: config)")
       ->check(CLI::Range(0, 65535));
 
+  PolicyArgs policy_args;
+  CLI::App* policy = app.add_subcommand(
+      "policy", "Import, export, check or explain the data-classification policy");
+  policy->require_subcommand(1);
+  CLI::App* policy_import = policy->add_subcommand(
+      "import", "Replace the policy with the CSV files of DIR (all-or-nothing)");
+  policy_import->add_option("DIR", policy_args.directory, "Directory with the four CSV files")
+      ->required();
+  CLI::App* policy_export =
+      policy->add_subcommand("export", "Write the policy as CSV files into DIR");
+  policy_export->add_option("DIR", policy_args.directory, "Directory to write")->required();
+  CLI::App* policy_check = policy->add_subcommand(
+      "check", "List warehouse columns no rule covers and rules that no longer fit");
+  CLI::App* policy_explain =
+      policy->add_subcommand("explain", "Print what the policy exports of TABLE, and how");
+  policy_explain->add_option("TABLE", policy_args.table, "Export table")->required();
+
   CLI::App* config_cmd = app.add_subcommand(
       "config", "Print the configuration in effect (file + environment) as TOML");
 
@@ -209,6 +227,10 @@ int RunCli(int argc, char** argv) {
   if (export_cmd->parsed()) return RunExport(*config, export_args);
   if (status_cmd->parsed()) return RunStatus(*config, status_args);
   if (serve->parsed()) return RunServe(*config, serve_args);
+  if (policy_import->parsed()) return RunPolicyImport(*config, policy_args);
+  if (policy_export->parsed()) return RunPolicyExport(*config, policy_args);
+  if (policy_check->parsed()) return RunPolicyCheck(*config);
+  if (policy_explain->parsed()) return RunPolicyExplain(*config, policy_args);
   if (config_cmd->parsed()) {
     fmt::print("{}", RenderConfigToml(*config));
     return kExitOk;

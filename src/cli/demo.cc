@@ -1,5 +1,10 @@
 #include "cli/demo.h"
 
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -11,6 +16,7 @@
 #include "cli/serve.h"
 #include "cli/services.h"
 #include "export/layout.h"
+#include "policy/demo_policy.h"
 #include "warehouse/sqlite/demo_warehouse.h"
 
 namespace de {
@@ -32,21 +38,38 @@ Status EnsureDemoWarehouse(const Config& config) {
 Status EnsureDemoPolicy(MetadataStore* metadata) {
   ASSIGN_OR_RETURN(std::vector<ExportTable> existing, metadata->ListExportTables());
   if (!existing.empty()) return Status::Ok();
-  DemoPolicyRows policy = DemoPolicy();
-  std::vector<ColumnClassification> rules;
-  for (const DemoColumnClassification& c : policy.column_classifications) {
-    rules.push_back({c.table_name, c.column_name, c.classification, c.treatment, c.pii});
-  }
-  RETURN_IF_ERROR(metadata->ReplaceColumnClassifications(rules));
-  for (const DemoExportTable& t : policy.export_tables) {
-    RETURN_IF_ERROR(metadata->UpsertExportTable(
-        {t.table_name, t.enabled, t.time_column, t.source_column, t.metric_column}));
-  }
-  return Status::Ok();
+  return metadata->ReplacePolicy(DemoPolicySnapshot()).status();
 }
 
-Status RunDemoUnsafe(const Config& config, const DemoArgs& args) {
-  RETURN_IF_ERROR(EnsureDemoWarehouse(config));
+// The demo policy pseudonymises plate numbers with the hash treatment, which needs a key. When
+// none is configured the demo makes one, random and private to this data directory.
+Result<Config> WithDemoHashKey(Config config) {
+  if (!config.policy.hash_key.empty() || !config.policy.hash_key_file.empty()) return config;
+  std::string path = config.service.data_dir + "/demo-hash.key";
+  config.policy.hash_key_file = path;
+  if (std::filesystem::exists(path)) return config;
+  std::error_code ec;
+  std::filesystem::create_directories(config.service.data_dir, ec);
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return Internal("OpenSSL RAND_bytes failed");
+  std::string hex;
+  for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
+  hex += "\n";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoStatus(errno, fmt::format("creating the demo hash key {}", path));
+  bool written = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size());
+  ::close(fd);
+  if (!written) return Unavailable("could not write the demo hash key {}", path);
+  fmt::print(
+      "created {}, the key of the demo policy's hash treatment (other commands use it with\n"
+      "  policy.hash_key_file = \"{}\" or DATA_EXPORTER_POLICY_HASH_KEY_FILE)\n",
+      path, path);
+  return config;
+}
+
+Status RunDemoUnsafe(const Config& base_config, const DemoArgs& args) {
+  RETURN_IF_ERROR(EnsureDemoWarehouse(base_config));
+  ASSIGN_OR_RETURN(Config config, WithDemoHashKey(base_config));
   ASSIGN_OR_RETURN(Services services, OpenServices(config, {}));
   RETURN_IF_ERROR(EnsureDemoPolicy(services.metadata.get()));
   std::unique_ptr<HttpServer> server;

@@ -19,15 +19,18 @@ void PrintSummary(const OnDemandResult& result, std::FILE* out) {
                WithThousands(t.rows_read), WithThousands(t.rows_dropped_by_policy),
                WithThousands(t.rows_written), HumanBytes(t.bytes_written));
   }
+  // What the policy did to each table, so the operator sees it without reading manifests.
   for (const TableExportResult& t : result.tables) {
-    std::vector<std::string> left_out = t.dropped_columns;
-    left_out.insert(left_out.end(), t.unclassified_columns.begin(), t.unclassified_columns.end());
-    if (left_out.empty()) continue;
-    fmt::print(out, "  {}: not exported: {}{}\n", t.table, fmt::join(t.dropped_columns, ", "),
-               t.unclassified_columns.empty()
-                   ? ""
-                   : fmt::format("{}unclassified: {}", t.dropped_columns.empty() ? "" : "; ",
-                                 fmt::join(t.unclassified_columns, ", ")));
+    if (!t.treated_columns.empty()) {
+      fmt::print(out, "  {}: treated: {}\n", t.table, fmt::join(t.treated_columns, ", "));
+    }
+    std::vector<std::string> left_out;
+    for (const ReportedColumn& r : t.reported) {
+      left_out.push_back(fmt::format("{} ({})", r.column, ReasonName(r.reason)));
+    }
+    if (!left_out.empty()) {
+      fmt::print(out, "  {}: not exported: {}\n", t.table, fmt::join(left_out, ", "));
+    }
   }
 }
 

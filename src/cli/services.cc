@@ -1,6 +1,8 @@
 #include "cli/services.h"
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "common/clock.h"
 #include "metadata/sqlite/sqlite_metadata_store.h"
@@ -8,8 +10,36 @@
 
 namespace de {
 
+Result<std::string> HashKeyFromConfig(const Config& config) {
+  const PolicyConfig& policy = config.policy;
+  if (!policy.hash_key.empty() && !policy.hash_key_file.empty()) {
+    return InvalidArgument("set policy.hash_key or policy.hash_key_file, not both");
+  }
+  std::string key = policy.hash_key;
+  if (!policy.hash_key_file.empty()) {
+    std::ifstream in(policy.hash_key_file, std::ios::binary);
+    if (!in) {
+      return NotFound("policy.hash_key_file {} cannot be read", policy.hash_key_file);
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    key = text.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    if (key.empty())
+      return InvalidArgument("policy.hash_key_file {} is empty", policy.hash_key_file);
+  }
+  if (!key.empty() && key.size() < kMinHashKeyBytes) {
+    return InvalidArgument(
+        "the hash key (policy.hash_key{}) has {} bytes; pseudonyms need at least {}",
+        policy.hash_key_file.empty() ? "" : "_file", key.size(), kMinHashKeyBytes);
+  }
+  return key;
+}
+
 Result<ExportOptions> ExportOptionsFromConfig(const Config& config, const std::string& store_uri) {
   ExportOptions options;
+  ASSIGN_OR_RETURN(options.treatments.hash_key, HashKeyFromConfig(config));
+  options.treatments.max_string_bytes = static_cast<size_t>(config.exporter.max_string_bytes);
   ASSIGN_OR_RETURN(options.writer.codec, parquet::ParseCodec(config.exporter.codec));
   options.writer.row_group_bytes = static_cast<size_t>(config.exporter.row_group_bytes);
   options.writer.row_group_rows = static_cast<size_t>(config.exporter.row_group_rows);

@@ -33,7 +33,15 @@ struct ServiceNeeds {
 // warehouse file, kPermissionDenied for an unwritable data directory or store root.
 Result<Services> OpenServices(const Config& config, ServiceNeeds needs);
 
-// Export knobs from the config. kInvalidArgument for a bad codec.
+// Shortest key the hash treatment accepts: a short key makes pseudonyms guessable.
+inline constexpr size_t kMinHashKeyBytes = 16;
+
+// The hash treatment's key from policy.hash_key or policy.hash_key_file (trailing newlines
+// removed); empty when neither is set. kInvalidArgument when both are set, the key is shorter
+// than kMinHashKeyBytes or the file is empty; kNotFound when the file cannot be read.
+Result<std::string> HashKeyFromConfig(const Config& config);
+
+// Export knobs from the config. kInvalidArgument for a bad codec or hash key.
 Result<ExportOptions> ExportOptionsFromConfig(const Config& config, const std::string& store_uri);
 
 }  // namespace de

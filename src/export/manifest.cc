@@ -73,6 +73,7 @@ std::string RenderManifest(const std::vector<ManifestEntry>& entries, const Sche
       {"rows_written", info.rows_written},
       {"unclassified_columns", info.unclassified_columns},
       {"dropped_columns", info.dropped_columns},
+      {"treated_columns", info.treated_columns},
   };
   return manifest.dump(2) + "\n";
 }

@@ -28,6 +28,7 @@ struct ManifestExport {
   uint64_t rows_written = 0;
   std::vector<std::string> unclassified_columns;
   std::vector<std::string> dropped_columns;
+  std::vector<std::string> treated_columns;
 };
 
 // The manifest as pretty JSON text (deterministic key order).

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/uuid.h"
+#include "policy/policy_applier.h"
 
 namespace de {
 
@@ -30,24 +31,29 @@ OnDemandExporter::OnDemandExporter(Warehouse* warehouse, MetadataStore* metadata
       exporter_(warehouse, store, std::move(options)),
       layout_(std::move(layout)) {}
 
-Result<std::vector<ExportTable>> OnDemandExporter::SelectTables(
+Result<std::vector<ExportPlan>> OnDemandExporter::PlanTables(
     const std::optional<std::string>& table) {
-  ASSIGN_OR_RETURN(std::vector<ExportTable> all, metadata_->ListExportTables());
-  std::vector<ExportTable> enabled;
-  for (ExportTable& t : all) {
-    if (t.enabled && (!table || t.table_name == *table)) enabled.push_back(std::move(t));
+  ASSIGN_OR_RETURN(PolicySnapshot policy, metadata_->LoadPolicy());
+  std::vector<ExportPlan> plans;
+  bool found = false;
+  for (const ExportTable& t : policy.export_tables) {
+    if (!t.enabled || (table && t.table_name != *table)) continue;
+    found = true;
+    ASSIGN_OR_RETURN(TableSchema schema, warehouse_->DescribeTable(t.table_name));
+    ASSIGN_OR_RETURN(ExportPlan plan, BuildExportPlan(t, schema, policy));
+    // Refuses a plan whose treatments cannot run (a hash without a key) before any work.
+    RETURN_IF_ERROR(PolicyApplier::Create(plan, exporter_.options().treatments));
+    plans.push_back(std::move(plan));
   }
-  if (table && enabled.empty()) {
-    return NotFound("table '{}' is not an enabled export table", *table);
-  }
-  if (enabled.empty()) return FailedPrecondition("no export table is enabled");
-  return enabled;
+  if (table && !found) return NotFound("table '{}' is not an enabled export table", *table);
+  if (!found) return FailedPrecondition("no export table is enabled");
+  return plans;
 }
 
 Result<ExportRequest> OnDemandExporter::Submit(int64_t start_time, int64_t end_time,
                                                const std::optional<std::string>& table) {
   RETURN_IF_ERROR(ValidateRange(start_time, end_time));
-  RETURN_IF_ERROR(SelectTables(table));
+  RETURN_IF_ERROR(PlanTables(table));
   ExportRequest request;
   ASSIGN_OR_RETURN(request.id, NewUuidV4());
   request.start_time = start_time;
@@ -60,28 +66,22 @@ Result<ExportRequest> OnDemandExporter::Submit(int64_t start_time, int64_t end_t
 }
 
 Result<TableExportResult> OnDemandExporter::ExportOne(const ExportRequest& request,
-                                                      const ExportTable& table,
+                                                      const ExportPlan& plan,
                                                       CancellationToken* cancel,
                                                       ExportObserver* observer) {
-  ASSIGN_OR_RETURN(TableSchema schema, warehouse_->DescribeTable(table.table_name));
-  ASSIGN_OR_RETURN(std::vector<ColumnClassification> rules,
-                   metadata_->ListColumnClassifications(table.table_name));
-  ASSIGN_OR_RETURN(int64_t policy_version, metadata_->PolicyVersion());
-  ASSIGN_OR_RETURN(ExportPlan plan, BuildExportPlan(table, schema, rules, policy_version));
   for (const std::string& column : plan.UnclassifiedColumns()) {
-    spdlog::warn("table {}: column {} is unclassified and was not exported", table.table_name,
-                 column);
+    spdlog::warn("table {}: column {} is unclassified and was not exported", plan.table, column);
   }
   TableExportTarget target;
   target.request_id = request.id;
   target.start_time = request.start_time;
   target.end_time = request.end_time;
   target.data_key = [&](int index) {
-    return layout_.DataFile(table.table_name, request.start_time, request.end_time, index);
+    return layout_.DataFile(plan.table, request.start_time, request.end_time, index);
   };
-  target.manifest_key = layout_.Manifest(table.table_name, request.start_time, request.end_time);
+  target.manifest_key = layout_.Manifest(plan.table, request.start_time, request.end_time);
   return exporter_.Export(plan, target, cancel, [&](uint64_t rows) {
-    if (observer != nullptr) observer->OnRows(table.table_name, rows);
+    if (observer != nullptr) observer->OnRows(plan.table, rows);
   });
 }
 
@@ -98,12 +98,12 @@ Result<OnDemandResult> OnDemandExporter::Run(const ExportRequest& request,
                                              CancellationToken* cancel, ExportObserver* observer) {
   OnDemandResult result;
   Status failure;
-  Result<std::vector<ExportTable>> tables = SelectTables(table);
+  Result<std::vector<ExportPlan>> tables = PlanTables(table);
   if (!tables.ok()) failure = tables.status();
   for (size_t i = 0; failure.ok() && i < tables->size(); ++i) {
-    const ExportTable& t = (*tables)[i];
-    if (observer != nullptr) observer->OnTableStarted(t.table_name, i, tables->size());
-    Result<TableExportResult> one = ExportOne(request, t, cancel, observer);
+    const ExportPlan& plan = (*tables)[i];
+    if (observer != nullptr) observer->OnTableStarted(plan.table, i, tables->size());
+    Result<TableExportResult> one = ExportOne(request, plan, cancel, observer);
     if (!one.ok()) {
       failure = one.status();
       break;

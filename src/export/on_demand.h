@@ -43,9 +43,11 @@ class OnDemandExporter {
   OnDemandExporter(Warehouse* warehouse, MetadataStore* metadata, ObjectStore* store, Clock* clock,
                    ExportOptions options, OnDemandLayout layout);
 
-  // Validates the range and the table filter, then records a new IN_PROGRESS request. Nothing is
-  // written when it fails: kInvalidArgument for a bad range, kNotFound for a table that is not
-  // an enabled export table, kFailedPrecondition when no table is enabled.
+  // Validates the range, the table filter and the policy of every table the request covers
+  // (its plan can be built and run), then records a new IN_PROGRESS request. Nothing is written
+  // when it fails: kInvalidArgument for a bad range, kNotFound for a table that is not an
+  // enabled export table, kFailedPrecondition when no table is enabled, when a table's plan
+  // cannot be built (e.g. no column may be exported) or it needs a hash key and none is set.
   Result<ExportRequest> Submit(int64_t start_time, int64_t end_time,
                                const std::optional<std::string>& table);
 
@@ -57,8 +59,9 @@ class OnDemandExporter {
                              CancellationToken* cancel, ExportObserver* observer);
 
  private:
-  Result<std::vector<ExportTable>> SelectTables(const std::optional<std::string>& table);
-  Result<TableExportResult> ExportOne(const ExportRequest& request, const ExportTable& table,
+  // The plans of the tables a request covers, from one snapshot of the policy.
+  Result<std::vector<ExportPlan>> PlanTables(const std::optional<std::string>& table);
+  Result<TableExportResult> ExportOne(const ExportRequest& request, const ExportPlan& plan,
                                       CancellationToken* cancel, ExportObserver* observer);
   void RemoveFiles(const std::vector<TableExportResult>& tables);
 

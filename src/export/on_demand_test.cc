@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
 #include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "export/links.h"
 #include "metadata/sqlite/sqlite_metadata_store.h"
+#include "policy/demo_policy.h"
 #include "storage/local/local_object_store.h"
 #include "warehouse/sqlite/demo_warehouse.h"
 #include "warehouse/sqlite/sqlite_warehouse.h"
@@ -101,26 +103,14 @@ class OnDemandTest : public ::testing::Test {
     LoadDemoPolicy();
   }
 
-  void LoadDemoPolicy() {
-    DemoPolicyRows policy = DemoPolicy();
-    std::vector<ColumnClassification> rules;
-    for (const auto& c : policy.column_classifications) {
-      rules.push_back({c.table_name, c.column_name, c.classification, c.treatment, c.pii});
-    }
-    ASSERT_TRUE(metadata_->ReplaceColumnClassifications(rules).ok());
-    for (const auto& t : policy.export_tables) {
-      ASSERT_TRUE(metadata_
-                      ->UpsertExportTable({t.table_name, t.enabled, t.time_column, t.source_column,
-                                           t.metric_column})
-                      .ok());
-    }
-  }
+  void LoadDemoPolicy() { ASSERT_TRUE(metadata_->ReplacePolicy(DemoPolicySnapshot()).ok()); }
 
   std::unique_ptr<OnDemandExporter> Exporter(uint64_t max_file_bytes = uint64_t{512} << 20) {
     ExportOptions options;
     options.max_file_bytes = max_file_bytes;
     options.batch_rows = 4096;
     options.store_uri = "file://" + store_->root();
+    options.treatments.hash_key = "on-demand-test-hash-key";
     return std::make_unique<OnDemandExporter>(warehouse_.get(), metadata_.get(), faulty_.get(),
                                               &clock_, options, OnDemandLayout("exports", "test"));
   }
@@ -170,15 +160,56 @@ TEST_F(OnDemandTest, ExportsOneTableIntoTheDocumentedLayout) {
   EXPECT_EQ(json["export"]["request_id"], request->id);
   EXPECT_EQ(json["export"]["rows_written"], cctv.rows_written);
   EXPECT_EQ(json["entries"][0]["meta"]["record_count"], cctv.rows_written);
-  for (const auto& element : json["schema"]["elements"]) {
-    EXPECT_NE(element["name"], "plate_number");
-    EXPECT_NE(element["name"], "operator_note");
-  }
+  // The demo policy: plates hashed, notes nulled, the firmware column unclassified.
+  std::vector<std::string> names;
+  for (const auto& element : json["schema"]["elements"]) names.push_back(element["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"camera_id", "observed_at", "vehicle_count",
+                                             "pedestrian_count", "plate_number", "operator_note"}));
+  EXPECT_EQ(json["export"]["unclassified_columns"], nlohmann::json::array({"firmware_version"}));
+  EXPECT_EQ(json["export"]["treated_columns"],
+            nlohmann::json::array({"plate_number (hash)", "operator_note (null)"}));
   auto links = PresignRequestLinks(metadata_.get(), store_.get(), request->id, 86'400);
   ASSERT_TRUE(links.ok()) << links.status().ToString();
   ASSERT_EQ(links->count("cctv"), 1u);
   EXPECT_EQ(links->at("cctv").files.size(), 1u);
   EXPECT_EQ(links->at("cctv").files[0].expires_at, clock_.NowSeconds() + 86'400);
+}
+
+// A bug between plan and encoder that writes a forbidden column is caught by the audit: the file
+// is never published and the table export fails.
+TEST_F(OnDemandTest, AuditRefusesAFileWithAColumnThePolicyForbids) {
+  auto schema = warehouse_->DescribeTable("cctv");
+  ASSERT_TRUE(schema.ok());
+  PolicySnapshot policy = DemoPolicySnapshot();
+  policy.version = 9;
+  auto plan = BuildExportPlan(policy.export_tables[0], *schema, policy);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->table, "cctv");
+  // Tamper: export the unclassified firmware column as if it were allowed.
+  const WarehouseColumn& firmware =
+      schema->columns[static_cast<size_t>(schema->ColumnIndex("firmware_version"))];
+  plan->scan_columns.push_back(firmware);
+  OutputColumn leak;
+  leak.name = firmware.name;
+  leak.type = firmware.type;
+  leak.input = static_cast<int>(plan->scan_columns.size() - 1);
+  plan->outputs.push_back(leak);
+
+  ExportOptions options;
+  options.treatments.hash_key = "on-demand-test-hash-key";
+  TableExporter exporter(warehouse_.get(), store_.get(), options);
+  TableExportTarget target;
+  target.request_id = "00000000-0000-4000-8000-000000000000";
+  target.start_time = kDay;
+  target.end_time = kDay + 3600;
+  target.data_key = [](int index) { return fmt::format("audit/cctv_{:03}.parquet", index); };
+  target.manifest_key = "audit/manifest";
+  auto result = exporter.Export(*plan, target, nullptr, nullptr);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kPolicyViolation);
+  EXPECT_NE(result.status().message().find("firmware_version is not classified"), std::string::npos)
+      << result.status().message();
+  EXPECT_EQ(ObjectCount(), 0u);
 }
 
 TEST_F(OnDemandTest, RotatesFilesAndCountsReconcile) {

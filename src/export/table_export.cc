@@ -5,6 +5,8 @@
 #include "common/version.h"
 #include "export/layout.h"
 #include "export/manifest.h"
+#include "export/policy_audit.h"
+#include "policy/policy_applier.h"
 
 namespace de {
 namespace {
@@ -79,14 +81,31 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
                                                       CancellationToken* cancel,
                                                       const RowsObserver& observer,
                                                       std::vector<std::string>* published) {
+  // Refuse before the warehouse is asked anything when a treatment cannot run.
+  ASSIGN_OR_RETURN(std::unique_ptr<PolicyApplier> applier,
+                   PolicyApplier::Create(plan, options_.treatments));
   ScanSpec spec;
   spec.table = plan.table;
-  spec.columns = plan.ColumnNames();
+  spec.columns = plan.ScanColumnNames();
   spec.time_filter =
       TimeFilter{plan.time_column, target.start_time * 1'000'000, target.end_time * 1'000'000};
+  if (plan.is_long()) {
+    // Rows of metrics that may not leave are not even read.
+    spec.in_filters.push_back(
+        {plan.scan_columns[static_cast<size_t>(plan.metric_input)].name, plan.allowed_metrics});
+  }
   spec.order_by = plan.time_column;
   spec.batch_rows = options_.batch_rows;
   ASSIGN_OR_RETURN(std::unique_ptr<BatchReader> reader, warehouse_->Scan(spec, cancel));
+  for (size_t i = 0; i < plan.scan_columns.size(); ++i) {
+    // The plan was made from an earlier look at the table; a column whose type changed since
+    // would be treated under the wrong assumptions.
+    if (i >= reader->schema().size() ||
+        reader->schema().fields[i].type != plan.scan_columns[i].type) {
+      return FailedPrecondition("table {} changed while the export was starting; retry",
+                                plan.table);
+    }
+  }
 
   Schema schema = plan.OutputSchema();
   parquet::RotatingFileWriter writer(
@@ -95,8 +114,8 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
         std::string key = target.data_key(index);
         ASSIGN_OR_RETURN(auto stream,
                          store_->Put(key, PutOptions{"application/vnd.apache.parquet"}));
-        return std::unique_ptr<OutputStream>(
-            new PublishingStream(std::move(stream), key, published));
+        auto publishing = std::make_unique<PublishingStream>(std::move(stream), key, published);
+        return AuditingStream(std::move(publishing), &applier->plan());
       });
 
   TableExportResult result;
@@ -104,12 +123,16 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
   // On an early return the writer's destructor aborts the unfinished file; files it already
   // closed are in `published` and removed by Export.
   Batch batch(reader->schema());
+  Batch allowed(schema);
   while (true) {
     if (cancel != nullptr && cancel->cancelled()) return Cancelled("export cancelled");
     ASSIGN_OR_RETURN(bool more, reader->Next(&batch));
     if (!more) break;
     result.rows_read += batch.num_rows();
-    RETURN_IF_ERROR(writer.Write(batch));
+    uint64_t dropped = 0;
+    RETURN_IF_ERROR(applier->Apply(&batch, &allowed, &dropped));
+    result.rows_dropped_by_policy += dropped;
+    RETURN_IF_ERROR(writer.Write(allowed));
     if (observer) observer(result.rows_read);
   }
   RETURN_IF_ERROR(writer.Close());
@@ -126,10 +149,9 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
     entries.push_back({options_.store_uri + "/" + key, file.bytes, file.rows});
   }
   result.unclassified_columns = plan.UnclassifiedColumns();
-  for (const ReportedColumn& r : plan.reported) {
-    if (r.reason != ReportedColumn::Reason::kUnclassified)
-      result.dropped_columns.push_back(r.column);
-  }
+  result.dropped_columns = plan.DroppedColumns();
+  result.treated_columns = plan.TreatedColumns();
+  result.reported = plan.reported;
   ManifestExport info{target.request_id,
                       plan.table,
                       target.start_time,
@@ -139,7 +161,8 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
                       result.rows_dropped_by_policy,
                       result.rows_written,
                       result.unclassified_columns,
-                      result.dropped_columns};
+                      result.dropped_columns,
+                      result.treated_columns};
   std::string manifest = RenderManifest(entries, schema, info);
   ASSIGN_OR_RETURN(auto stream, store_->Put(target.manifest_key, PutOptions{"application/json"}));
   PublishingStream manifest_stream(std::move(stream), target.manifest_key, published);

@@ -12,6 +12,7 @@
 #include "metadata/metadata_store.h"
 #include "parquet/file_writer.h"
 #include "policy/export_plan.h"
+#include "policy/treatments.h"
 #include "storage/object_store.h"
 #include "warehouse/warehouse.h"
 
@@ -22,7 +23,8 @@ struct ExportOptions {
   parquet::WriterOptions writer;  // codec, row groups, pages
   uint64_t max_file_bytes = uint64_t{512} << 20;
   size_t batch_rows = 65536;
-  std::string store_uri;  // manifest entry urls: "{store_uri}/{key}"
+  std::string store_uri;        // manifest entry urls: "{store_uri}/{key}"
+  TreatmentContext treatments;  // hash key, compress threshold
 };
 
 // Where one table's export goes and what it covers.
@@ -44,7 +46,9 @@ struct TableExportResult {
   uint64_t rows_written = 0;
   uint64_t bytes_written = 0;  // data files only
   std::vector<std::string> unclassified_columns;
-  std::vector<std::string> dropped_columns;
+  std::vector<std::string> dropped_columns;  // classified but not exported
+  std::vector<std::string> treated_columns;  // "column (treatment)"
+  std::vector<ReportedColumn> reported;      // every column left out, with the reason
 
   // Number of Parquet files (files without the manifest).
   size_t data_file_count() const;
@@ -63,11 +67,16 @@ class TableExporter {
   TableExporter(Warehouse* warehouse, ObjectStore* store, ExportOptions options)
       : warehouse_(warehouse), store_(store), options_(std::move(options)) {}
 
-  // Exports the rows of plan.table whose time column lies in [start, end). On any error every
+  // Exports the rows of plan.table whose time column lies in [start, end), with the plan's rules
+  // applied to every batch and every file audited before it is published. On any error every
   // object this call published is deleted again before the error is returned (kCancelled when
-  // `cancel` fired; kInternal if the reconciliation counts disagree).
+  // `cancel` fired; kFailedPrecondition when the plan needs a hash key and none is set;
+  // kPolicyViolation when a file fails the audit; kInternal if the reconciliation counts
+  // disagree).
   Result<TableExportResult> Export(const ExportPlan& plan, const TableExportTarget& target,
                                    CancellationToken* cancel, const RowsObserver& observer);
+
+  const ExportOptions& options() const { return options_; }
 
  private:
   Result<TableExportResult> ExportUnsafe(const ExportPlan& plan, const TableExportTarget& target,

@@ -29,11 +29,11 @@ struct ExportRequest {
   int64_t start_time = 0;  // epoch seconds, inclusive
   int64_t end_time = 0;    // epoch seconds, exclusive
   RequestState state = RequestState::kInProgress;
-  double progress = 0;     // 0..100
-  std::string error;       // empty unless kFailed
-  int64_t created_at = 0;  // epoch microseconds
-  int64_t updated_at = 0;  // epoch microseconds
-  std::string owner;       // replica that works on it
+  double progress = 0;           // 0..100
+  std::string error;             // empty unless kFailed
+  int64_t created_at = 0;        // epoch microseconds
+  int64_t updated_at = 0;        // epoch microseconds
+  std::string owner;             // replica that works on it
   int64_t lease_expires_at = 0;  // epoch microseconds; 0 = no lease
 };
 
@@ -55,6 +55,7 @@ struct ExportTable {
   std::string time_column;    // timestamp column the requested range applies to
   std::string source_column;  // empty = none
   std::string metric_column;  // empty = not a long table
+  friend bool operator==(const ExportTable&, const ExportTable&) = default;
 };
 
 // One row of data_column_classification.
@@ -64,6 +65,37 @@ struct ColumnClassification {
   std::string classification;  // nr | mx | de | hwc
   std::string treatment;       // empty = none
   bool pii = false;
+  friend bool operator==(const ColumnClassification&, const ColumnClassification&) = default;
+};
+
+// One row of actual_data_classifications: the rule for every row whose source column holds
+// `source` (DESIGN.md §3.2).
+struct SourceClassification {
+  std::string source;
+  std::string classification;  // nr | mx | de | hwc
+  friend bool operator==(const SourceClassification&, const SourceClassification&) = default;
+};
+
+// One row of long_table_data_classifications: the rule for rows of a long-format table whose
+// metric column holds `metric_name`.
+struct MetricClassification {
+  std::string table_name;
+  std::string metric_name;
+  std::string classification;  // nr | mx | de | hwc
+  std::string treatment;       // empty = none
+  friend bool operator==(const MetricClassification&, const MetricClassification&) = default;
+};
+
+// The four policy tables at one policy version, read in one transaction.
+struct PolicySnapshot {
+  int64_t version = 0;
+  std::vector<ExportTable> export_tables;     // ordered by table_name
+  std::vector<ColumnClassification> columns;  // ordered by table_name, column_name
+  std::vector<SourceClassification> sources;  // ordered by source
+  std::vector<MetricClassification> metrics;  // ordered by table_name, metric_name
+
+  // Equal content (the version is not compared).
+  bool SameRules(const PolicySnapshot& other) const;
 };
 
 // Thread-safe: every method may be called from any thread.
@@ -83,24 +115,28 @@ class MetadataStore {
   // Moves an IN_PROGRESS request to a final state in one transaction, recording its files when
   // kCompleted (progress becomes 100). kFailedPrecondition if it is not IN_PROGRESS, kNotFound if
   // it does not exist.
-  virtual Status FinishRequest(const std::string& id, RequestState state,
-                               const std::string& error,
+  virtual Status FinishRequest(const std::string& id, RequestState state, const std::string& error,
                                const std::vector<RequestFile>& files) = 0;
   // Files of a request, ordered by table then index (manifest last per table).
   virtual Result<std::vector<RequestFile>> ListRequestFiles(const std::string& id) = 0;
 
-  // --- export_tables ---
+  // --- policy: export_tables, data_column_classification, actual_data_classifications,
+  // long_table_data_classifications and the policy version ---
   virtual Result<std::vector<ExportTable>> ListExportTables() = 0;
-  // Inserts or replaces the row with this table_name.
+  // Inserts or replaces the row with this table_name and bumps the policy version (unless the
+  // row is unchanged).
   virtual Status UpsertExportTable(const ExportTable& table) = 0;
-
-  // --- data_column_classification ---
   // Rows of one table, or of every table when `table` is empty; ordered by table, column.
   virtual Result<std::vector<ColumnClassification>> ListColumnClassifications(
       const std::string& table) = 0;
-  // Replaces every row in one transaction and bumps the policy version. All-or-nothing:
-  // kAlreadyExists for a duplicate (table, column), nothing changed on any error.
-  virtual Status ReplaceColumnClassifications(const std::vector<ColumnClassification>& rows) = 0;
+  // All four policy tables and the version they form, read in one transaction.
+  virtual Result<PolicySnapshot> LoadPolicy() = 0;
+  // Replaces all four policy tables in one transaction (policy.version is ignored). The version
+  // is bumped when the content differs from what is stored, and kept when it is the same;
+  // returns the version now in effect. All-or-nothing: kInvalidArgument naming the row for an
+  // empty name or an unknown classification code, kAlreadyExists naming the duplicate key;
+  // nothing changes on any error. (Semantic checks against the warehouse are policy/'s job.)
+  virtual Result<int64_t> ReplacePolicy(const PolicySnapshot& policy) = 0;
   // Increases on every policy change; starts at 1 with the first migration.
   virtual Result<int64_t> PolicyVersion() = 0;
 

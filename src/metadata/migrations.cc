@@ -55,6 +55,23 @@ const std::vector<Migration>& MetadataMigrations() {
 ))sql",
            "INSERT INTO policy_state (id, policy_version) VALUES (1, 1)",
        }},
+      {3,
+       "classification_tables",
+       {
+           // NOT NULL spelled out: SQLite, unlike PostgreSQL, lets a non-INTEGER primary key
+           // hold NULL.
+           R"sql(CREATE TABLE actual_data_classifications (
+  source TEXT NOT NULL PRIMARY KEY,
+  classification TEXT NOT NULL CHECK (classification IN ('nr', 'mx', 'de', 'hwc'))
+))sql",
+           R"sql(CREATE TABLE long_table_data_classifications (
+  table_name TEXT NOT NULL,
+  metric_name TEXT NOT NULL,
+  classification TEXT NOT NULL CHECK (classification IN ('nr', 'mx', 'de', 'hwc')),
+  treatment TEXT,
+  PRIMARY KEY (table_name, metric_name)
+))sql",
+       }},
   };
   return kMigrations;
 }

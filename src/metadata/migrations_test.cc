@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace de {
 namespace {
@@ -27,6 +30,40 @@ TEST(MigrationsTest, VersionsStartAtOneWithoutGapsAndNamesAreUnique) {
     }
   }
   EXPECT_EQ(LatestSchemaVersion(), migrations.back().version);
+}
+
+TEST(MigrationsTest, ReleasedMigrationsKeepTheirVersionAndName) {
+  // schema_migrations in existing databases records these; renaming one locks those out.
+  const std::vector<std::pair<int64_t, std::string_view>> released = {
+      {1, "request_tables"},
+      {2, "policy_tables"},
+      {3, "classification_tables"},
+  };
+  const std::vector<Migration>& migrations = MetadataMigrations();
+  ASSERT_GE(migrations.size(), released.size());
+  for (size_t i = 0; i < released.size(); ++i) {
+    EXPECT_EQ(migrations[i].version, released[i].first);
+    EXPECT_EQ(migrations[i].name, released[i].second);
+  }
+}
+
+TEST(MigrationsTest, StatementsAvoidSyntaxOnlyOneDialectKnows) {
+  // Spellings only SQLite accepts (AUTOINCREMENT .. DATETIME) or only PostgreSQL (SERIAL, ::
+  // casts); identifiers stay unquoted, so no backticks or double quotes.
+  const std::vector<std::string_view> forbidden = {
+      "AUTOINCREMENT", "WITHOUT ROWID", ") STRICT", "INSERT OR ", "REPLACE INTO", "PRAGMA",
+      "NOCASE",        "DATETIME",      "`",        "\"",         "SERIAL",       "::",
+  };
+  for (const Migration& migration : MetadataMigrations()) {
+    for (std::string_view sql : migration.statements) {
+      std::string upper(sql);
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (std::string_view token : forbidden) {
+        EXPECT_EQ(upper.find(token), std::string::npos)
+            << migration.name << " uses " << token << ": " << sql;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -1,18 +1,19 @@
 // ExportPlan: what the policy allows out of one warehouse table (DESIGN.md §3.2). A plain value:
-// built from the policy rows and the table's schema, printed by `policy explain`, tested alone.
+// built from a policy snapshot and the table's schema, printed by `policy explain`, tested alone.
 //
-// Fail closed: a column is selected only when data_column_classification lists it as exportable.
-// This first engine exports `nr` columns only; every other column is left out of the SELECT and
-// reported (unclassified, or classified but not exportable yet: mx/hwc need the per-row and
-// treatment rules of the full classification engine).
+// Fail closed everywhere: a column is written only when data_column_classification lets it out;
+// a value whose row-level rule cannot be decided (unlisted source, NULL source) is NULL; a row of
+// a long table whose metric is not listed (or `de`) is not exported at all.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "metadata/metadata_store.h"
+#include "policy/rules.h"
 #include "warehouse/warehouse.h"
 
 namespace de {
@@ -22,7 +23,8 @@ struct ReportedColumn {
   enum class Reason {
     kUnclassified,  // not listed in data_column_classification (treated as `de`)
     kDoNotExport,   // classified `de`
-    kNotSupported,  // classified mx/hwc: not exportable by this engine yet
+    kNoTreatment,   // classified `hwc` without a treatment
+    kDropped,       // its treatment is `drop`
   };
   std::string column;
   Reason reason = Reason::kUnclassified;
@@ -30,28 +32,77 @@ struct ReportedColumn {
 };
 std::string_view ReasonName(ReportedColumn::Reason reason);
 
+// How the value of one output column is decided on each row.
+enum class CellRule {
+  kAsIs,      // nr without treatment: the warehouse value
+  kTreated,   // nr or hwc with a treatment: the treatment on every row
+  kBySource,  // mx on a table with a source column: per row, by the source's classification
+  kByMetric,  // mx on a long table: per row, by the metric's (and maybe the source's) rule
+  kOverflow,  // the {column}_compressed companion of a `compress` column
+};
+std::string_view CellRuleName(CellRule rule);
+
+// One column of the exported files.
+struct OutputColumn {
+  std::string name;  // the warehouse column's name, or {column}_compressed
+  DataType type;     // the type written (a treatment may change it, e.g. hash -> string)
+  bool nullable = true;
+  int input = -1;  // index into ExportPlan::scan_columns of the value it comes from
+  Classification classification = Classification::kNr;
+  Treatment treatment;  // the column's treatment (kNone if none)
+  CellRule rule = CellRule::kAsIs;
+};
+
+// The per-row rule of a source value or a long-table metric.
+struct RowRule {
+  Classification classification = Classification::kDe;
+  Treatment treatment;  // metrics only
+};
+
 struct ExportPlan {
   std::string table;
-  std::string time_column;               // the requested range applies to it
-  std::vector<WarehouseColumn> columns;  // selected, in table order
-  std::vector<ReportedColumn> reported;  // left out, in table order
   int64_t policy_version = 0;
+  std::string time_column;  // the requested range applies to it (pushed into the query)
+  // Columns read from the warehouse, in table order: every output's input, plus the source and
+  // metric columns when a per-row rule needs them (read even if they are not exported).
+  std::vector<WarehouseColumn> scan_columns;
+  int source_input = -1;  // index into scan_columns, or -1
+  int metric_input = -1;  // index into scan_columns, or -1
+  // Long tables: metrics whose rows may be exported (listed and not `de`), sorted; pushed into
+  // the query as `metric IN (...)` and checked again on every row.
+  std::vector<std::string> allowed_metrics;
+  std::map<std::string, RowRule> source_rules;  // actual_data_classifications
+  std::map<std::string, RowRule> metric_rules;  // this table's allowed metrics
+  std::vector<OutputColumn> outputs;            // in table order
+  std::vector<ReportedColumn> reported;         // left out, in table order
+  // The column rules the plan was built from (this table's rows), kept for the audit.
+  std::vector<ColumnClassification> rules;
 
-  // Names of the selected columns, in order.
-  std::vector<std::string> ColumnNames() const;
+  bool is_long() const { return metric_input >= 0; }
+  bool uses_hash() const;
+  // Names of the columns read from the warehouse, in order.
+  std::vector<std::string> ScanColumnNames() const;
+  // Schema of the batches read from the warehouse.
+  Schema ScanSchema() const;
   // The schema of the exported files.
   Schema OutputSchema() const;
   // Columns reported as unclassified.
   std::vector<std::string> UnclassifiedColumns() const;
-  // A human-readable description, one line per column.
+  // Columns classified but not exported (de, hwc without treatment, drop).
+  std::vector<std::string> DroppedColumns() const;
+  // Exported columns that are changed on some or all rows, as "column (why)".
+  std::vector<std::string> TreatedColumns() const;
+  // A human-readable description: one line per column, then the row rules.
   std::string ToString() const;
 };
 
-// Builds the plan for `table`. Errors: kFailedPrecondition when the export_tables row names a
-// time column the table lacks or that is not a timestamp/date column; classification rows for
-// columns the table does not have are ignored here (policy import checks them).
+// Builds the plan for `table` from `policy` (its export table row must be `table`).
+// Errors: kFailedPrecondition when the export_tables row names a time column the table lacks or
+// that is not a timestamp/date column, a source or metric column the table lacks or that is not
+// text, when a treatment does not apply to its column's type (or a metric treatment would change
+// the type of an mx column), when {column}_compressed is taken, or when no column is exportable.
+// Rules for columns the table does not have are ignored here (policy import checks them).
 Result<ExportPlan> BuildExportPlan(const ExportTable& table, const TableSchema& schema,
-                                   const std::vector<ColumnClassification>& rules,
-                                   int64_t policy_version);
+                                   const PolicySnapshot& policy);
 
 }  // namespace de

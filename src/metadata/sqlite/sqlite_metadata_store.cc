@@ -1,8 +1,9 @@
 #include "metadata/sqlite/sqlite_metadata_store.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <set>
+#include <tuple>
 
 #include "metadata/sqlite/sqlite_migrations.h"
 
@@ -48,17 +49,229 @@ Result<ExportRequest> ReadRequest(const Statement& row) {
   return request;
 }
 
-Status ValidateClassification(const ColumnClassification& row) {
-  static const std::set<std::string, std::less<>> kCodes = {"nr", "mx", "de", "hwc"};
-  if (row.table_name.empty() || row.column_name.empty()) {
-    return InvalidArgument("column classification with an empty table or column name ('{}'.'{}')",
-                           row.table_name, row.column_name);
+// A deferred transaction around reads: in WAL mode every read inside it sees the database as of
+// the first one, whatever other connections commit meanwhile. Ends (rolls back) on destruction
+// unless committed.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(sqlite3* db) : db_(db) {}
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  ~ReadTransaction() {
+    if (open_) sqlite::Execute(db_, "ROLLBACK").IgnoreError();
   }
-  if (!kCodes.contains(row.classification)) {
-    return InvalidArgument("column classification of '{}'.'{}' is '{}', not nr, mx, de or hwc",
-                           row.table_name, row.column_name, row.classification);
+
+  Status Begin() {
+    RETURN_IF_ERROR(sqlite::Execute(db_, "BEGIN DEFERRED"));
+    open_ = true;
+    return Status::Ok();
+  }
+  Status Commit() {
+    RETURN_IF_ERROR(sqlite::Execute(db_, "COMMIT"));
+    open_ = false;
+    return Status::Ok();
+  }
+
+ private:
+  sqlite3* db_;
+  bool open_ = false;
+};
+
+Status CheckCode(std::string_view table, const std::string& key, const std::string& code) {
+  if (code == "nr" || code == "mx" || code == "de" || code == "hwc") return Status::Ok();
+  return InvalidArgument("{} row {}: classification '{}' is not nr, mx, de or hwc", table, key,
+                         code);
+}
+
+// One policy table: its name, SQL, key, row mapping and row checks, so that validation, reads
+// and writes are written once for all four. Empty optional strings are stored as NULL.
+template <typename Row>
+struct PolicyTable;
+
+template <>
+struct PolicyTable<ExportTable> {
+  static constexpr std::string_view kName = "export_tables";
+  static constexpr std::string_view kSelect =
+      "SELECT table_name, enabled, time_column, source_column, metric_column FROM export_tables "
+      "ORDER BY table_name";
+  static constexpr std::string_view kInsert =
+      "INSERT INTO export_tables (table_name, enabled, time_column, source_column, "
+      "metric_column) VALUES (?1, ?2, ?3, ?4, ?5)";
+  static auto Key(const ExportTable& row) { return std::tie(row.table_name); }
+  static std::string KeyName(const ExportTable& row) { return row.table_name; }
+  static ExportTable Read(const Statement& s) {
+    return {s.Text(0), s.Int(1) != 0, s.Text(2), s.Text(3), s.Text(4)};
+  }
+  static void Bind(Statement& s, const ExportTable& row) {
+    s.BindText(1, row.table_name)
+        .BindInt(2, row.enabled ? 1 : 0)
+        .BindText(3, row.time_column)
+        .BindTextOrNull(4, row.source_column)
+        .BindTextOrNull(5, row.metric_column);
+  }
+  static Status Validate(const ExportTable& row, size_t position) {
+    if (!row.table_name.empty() && !row.time_column.empty()) return Status::Ok();
+    return InvalidArgument("{} row {} ('{}') needs a table_name and a time_column", kName, position,
+                           row.table_name);
+  }
+};
+
+template <>
+struct PolicyTable<ColumnClassification> {
+  static constexpr std::string_view kName = "data_column_classification";
+  static constexpr std::string_view kSelect =
+      "SELECT table_name, column_name, classification, treatment, pii FROM "
+      "data_column_classification WHERE ?1 = '' OR table_name = ?1 "
+      "ORDER BY table_name, column_name";
+  static constexpr std::string_view kInsert =
+      "INSERT INTO data_column_classification (table_name, column_name, classification, "
+      "treatment, pii) VALUES (?1, ?2, ?3, ?4, ?5)";
+  static auto Key(const ColumnClassification& row) {
+    return std::tie(row.table_name, row.column_name);
+  }
+  static std::string KeyName(const ColumnClassification& row) {
+    return row.table_name + "." + row.column_name;
+  }
+  static ColumnClassification Read(const Statement& s) {
+    return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4) != 0};
+  }
+  static void Bind(Statement& s, const ColumnClassification& row) {
+    s.BindText(1, row.table_name)
+        .BindText(2, row.column_name)
+        .BindText(3, row.classification)
+        .BindTextOrNull(4, row.treatment)
+        .BindInt(5, row.pii ? 1 : 0);
+  }
+  static Status Validate(const ColumnClassification& row, size_t position) {
+    if (row.table_name.empty() || row.column_name.empty()) {
+      return InvalidArgument("{} row {} ({}) needs a table_name and a column_name", kName, position,
+                             KeyName(row));
+    }
+    return CheckCode(kName, KeyName(row), row.classification);
+  }
+};
+
+template <>
+struct PolicyTable<SourceClassification> {
+  static constexpr std::string_view kName = "actual_data_classifications";
+  static constexpr std::string_view kSelect =
+      "SELECT source, classification FROM actual_data_classifications ORDER BY source";
+  static constexpr std::string_view kInsert =
+      "INSERT INTO actual_data_classifications (source, classification) VALUES (?1, ?2)";
+  static auto Key(const SourceClassification& row) { return std::tie(row.source); }
+  static std::string KeyName(const SourceClassification& row) { return row.source; }
+  static SourceClassification Read(const Statement& s) { return {s.Text(0), s.Text(1)}; }
+  static void Bind(Statement& s, const SourceClassification& row) {
+    s.BindText(1, row.source).BindText(2, row.classification);
+  }
+  static Status Validate(const SourceClassification& row, size_t position) {
+    if (row.source.empty()) return InvalidArgument("{} row {} needs a source", kName, position);
+    return CheckCode(kName, KeyName(row), row.classification);
+  }
+};
+
+template <>
+struct PolicyTable<MetricClassification> {
+  static constexpr std::string_view kName = "long_table_data_classifications";
+  static constexpr std::string_view kSelect =
+      "SELECT table_name, metric_name, classification, treatment FROM "
+      "long_table_data_classifications ORDER BY table_name, metric_name";
+  static constexpr std::string_view kInsert =
+      "INSERT INTO long_table_data_classifications (table_name, metric_name, classification, "
+      "treatment) VALUES (?1, ?2, ?3, ?4)";
+  static auto Key(const MetricClassification& row) {
+    return std::tie(row.table_name, row.metric_name);
+  }
+  static std::string KeyName(const MetricClassification& row) {
+    return row.table_name + "." + row.metric_name;
+  }
+  static MetricClassification Read(const Statement& s) {
+    return {s.Text(0), s.Text(1), s.Text(2), s.Text(3)};
+  }
+  static void Bind(Statement& s, const MetricClassification& row) {
+    s.BindText(1, row.table_name)
+        .BindText(2, row.metric_name)
+        .BindText(3, row.classification)
+        .BindTextOrNull(4, row.treatment);
+  }
+  static Status Validate(const MetricClassification& row, size_t position) {
+    if (row.table_name.empty() || row.metric_name.empty()) {
+      return InvalidArgument("{} row {} ({}) needs a table_name and a metric_name", kName, position,
+                             KeyName(row));
+    }
+    return CheckCode(kName, KeyName(row), row.classification);
+  }
+};
+
+// Checks every row (positions are 1-based), then sorts the rows into the order LoadPolicy
+// returns (SQLite's BINARY collation is std::string's order) and refuses duplicate keys.
+template <typename Row>
+Status ValidateAndSort(std::vector<Row>& rows) {
+  using Table = PolicyTable<Row>;
+  for (size_t i = 0; i < rows.size(); ++i) RETURN_IF_ERROR(Table::Validate(rows[i], i + 1));
+  auto key = [](const Row& row) { return Table::Key(row); };
+  std::ranges::sort(rows, {}, key);
+  auto duplicate = std::ranges::adjacent_find(rows, {}, key);
+  if (duplicate != rows.end()) {
+    return AlreadyExists("duplicate {} row {}", Table::kName, Table::KeyName(*duplicate));
   }
   return Status::Ok();
+}
+
+template <typename Row>
+Result<std::vector<Row>> ReadRows(Statement& select) {
+  std::vector<Row> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return rows;
+    rows.push_back(PolicyTable<Row>::Read(select));
+  }
+}
+
+template <typename Row>
+Result<std::vector<Row>> SelectRows(sqlite3* db) {
+  ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db, PolicyTable<Row>::kSelect));
+  return ReadRows<Row>(select);
+}
+
+// Rows of one table, or of all when `table` is empty.
+Result<std::vector<ColumnClassification>> SelectColumns(sqlite3* db, const std::string& table) {
+  ASSIGN_OR_RETURN(Statement select,
+                   Statement::Prepare(db, PolicyTable<ColumnClassification>::kSelect));
+  select.BindText(1, table);
+  return ReadRows<ColumnClassification>(select);
+}
+
+// Replaces every row of the table; the caller holds a write transaction.
+template <typename Row>
+Status WriteRows(sqlite3* db, const std::vector<Row>& rows) {
+  using Table = PolicyTable<Row>;
+  RETURN_IF_ERROR(sqlite::Execute(db, fmt::format("DELETE FROM {}", Table::kName)));
+  ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db, Table::kInsert));
+  for (const Row& row : rows) {
+    Table::Bind(insert, row);
+    RETURN_IF_ERROR(insert.Run());
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> SelectPolicyVersion(sqlite3* db) {
+  ASSIGN_OR_RETURN(Statement select,
+                   Statement::Prepare(db, "SELECT policy_version FROM policy_state WHERE id = 1"));
+  ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return DataLoss("policy_state has no row");
+  return select.Int(0);
+}
+
+// Consistent only inside a transaction.
+Result<PolicySnapshot> SelectPolicy(sqlite3* db) {
+  PolicySnapshot policy;
+  ASSIGN_OR_RETURN(policy.version, SelectPolicyVersion(db));
+  ASSIGN_OR_RETURN(policy.export_tables, SelectRows<ExportTable>(db));
+  ASSIGN_OR_RETURN(policy.columns, SelectColumns(db, ""));
+  ASSIGN_OR_RETURN(policy.sources, SelectRows<SourceClassification>(db));
+  ASSIGN_OR_RETURN(policy.metrics, SelectRows<MetricClassification>(db));
+  return policy;
 }
 
 Status CreateParentDirectory(const std::string& path) {
@@ -272,108 +485,88 @@ Result<std::vector<RequestFile>> SqliteMetadataStore::ListRequestFiles(const std
   }
 }
 
-// --- export_tables ---
+// --- policy ---
 
 Result<std::vector<ExportTable>> SqliteMetadataStore::ListExportTables() {
   std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db_.get(),
-                                                        "SELECT table_name, enabled, time_column, "
-                                                        "source_column, metric_column FROM "
-                                                        "export_tables ORDER BY table_name"));
-  std::vector<ExportTable> tables;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) return tables;
-    tables.push_back(
-        {select.Text(0), select.Int(1) != 0, select.Text(2), select.Text(3), select.Text(4)});
-  }
+  return SelectRows<ExportTable>(db_.get());
 }
 
 Status SqliteMetadataStore::UpsertExportTable(const ExportTable& table) {
-  if (table.table_name.empty() || table.time_column.empty()) {
-    return InvalidArgument("export table '{}' needs a table name and a time column",
-                           table.table_name);
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(Statement upsert,
-                   Statement::Prepare(db_.get(),
-                                      "INSERT INTO export_tables (table_name, enabled, "
-                                      "time_column, source_column, metric_column) VALUES (?1, "
-                                      "?2, ?3, ?4, ?5) ON CONFLICT (table_name) DO UPDATE SET "
-                                      "enabled = excluded.enabled, time_column = "
-                                      "excluded.time_column, source_column = "
-                                      "excluded.source_column, metric_column = "
-                                      "excluded.metric_column"));
-  upsert.BindText(1, table.table_name)
-      .BindInt(2, table.enabled ? 1 : 0)
-      .BindText(3, table.time_column)
-      .BindTextOrNull(4, table.source_column)
-      .BindTextOrNull(5, table.metric_column);
-  return upsert.Run();
+  RETURN_IF_ERROR(PolicyTable<ExportTable>::Validate(table, 1));
+  return ChangePolicy([&](PolicySnapshot& policy) {
+           std::vector<ExportTable>& tables = policy.export_tables;
+           auto at =
+               std::ranges::lower_bound(tables, table.table_name, {}, &ExportTable::table_name);
+           if (at != tables.end() && at->table_name == table.table_name) {
+             *at = table;
+           } else {
+             tables.insert(at, table);
+           }
+         })
+      .status();
 }
-
-// --- data_column_classification ---
 
 Result<std::vector<ColumnClassification>> SqliteMetadataStore::ListColumnClassifications(
     const std::string& table) {
   std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(db_.get(),
-                                      "SELECT table_name, column_name, "
-                                      "classification, treatment, pii FROM "
-                                      "data_column_classification WHERE ?1 = '' OR "
-                                      "table_name = ?1 ORDER BY table_name, "
-                                      "column_name"));
-  select.BindText(1, table);
-  std::vector<ColumnClassification> rows;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) return rows;
-    rows.push_back(
-        {select.Text(0), select.Text(1), select.Text(2), select.Text(3), select.Int(4) != 0});
-  }
+  return SelectColumns(db_.get(), table);
 }
 
 Status SqliteMetadataStore::ReplaceColumnClassifications(
     const std::vector<ColumnClassification>& rows) {
-  std::set<std::pair<std::string_view, std::string_view>> keys;
-  for (const ColumnClassification& row : rows) {
-    RETURN_IF_ERROR(ValidateClassification(row));
-    if (!keys.insert({row.table_name, row.column_name}).second) {
-      return AlreadyExists("column '{}'.'{}' is classified twice", row.table_name, row.column_name);
-    }
-  }
+  std::vector<ColumnClassification> columns = rows;
+  RETURN_IF_ERROR(ValidateAndSort(columns));
+  return ChangePolicy([&](PolicySnapshot& policy) { policy.columns = std::move(columns); })
+      .status();
+}
+
+Result<PolicySnapshot> SqliteMetadataStore::LoadPolicy() {
   std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> transaction,
-                   WriteTransaction::Begin(db_.get()));
-  RETURN_IF_ERROR(sqlite::Execute(db_.get(), "DELETE FROM data_column_classification"));
-  ASSIGN_OR_RETURN(Statement insert,
-                   Statement::Prepare(db_.get(),
-                                      "INSERT INTO data_column_classification "
-                                      "(table_name, column_name, classification, "
-                                      "treatment, pii) VALUES (?1, ?2, ?3, ?4, ?5)"));
-  for (const ColumnClassification& row : rows) {
-    insert.BindText(1, row.table_name)
-        .BindText(2, row.column_name)
-        .BindText(3, row.classification)
-        .BindTextOrNull(4, row.treatment)
-        .BindInt(5, row.pii ? 1 : 0);
-    RETURN_IF_ERROR(insert.Run());
+  ReadTransaction transaction(db_.get());
+  RETURN_IF_ERROR(transaction.Begin());
+  ASSIGN_OR_RETURN(PolicySnapshot policy, SelectPolicy(db_.get()));
+  RETURN_IF_ERROR(transaction.Commit());
+  return policy;
+}
+
+Result<int64_t> SqliteMetadataStore::ReplacePolicy(const PolicySnapshot& policy) {
+  PolicySnapshot wanted = policy;
+  RETURN_IF_ERROR(ValidateAndSort(wanted.export_tables));
+  RETURN_IF_ERROR(ValidateAndSort(wanted.columns));
+  RETURN_IF_ERROR(ValidateAndSort(wanted.sources));
+  RETURN_IF_ERROR(ValidateAndSort(wanted.metrics));
+  return ChangePolicy([&](PolicySnapshot& next) { next = std::move(wanted); });
+}
+
+Result<int64_t> SqliteMetadataStore::ChangePolicy(
+    const std::function<void(PolicySnapshot&)>& edit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sqlite3* db = db_.get();
+  ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> transaction, WriteTransaction::Begin(db));
+  ASSIGN_OR_RETURN(PolicySnapshot stored, SelectPolicy(db));
+  PolicySnapshot next = stored;
+  edit(next);
+  // An unchanged policy keeps its version: manifests written under it stay current.
+  if (next.SameRules(stored)) return stored.version;
+  if (next.export_tables != stored.export_tables) {
+    RETURN_IF_ERROR(WriteRows(db, next.export_tables));
   }
-  RETURN_IF_ERROR(sqlite::Execute(
-      db_.get(), "UPDATE policy_state SET policy_version = policy_version + 1 WHERE id = 1"));
-  return transaction->Commit();
+  if (next.columns != stored.columns) RETURN_IF_ERROR(WriteRows(db, next.columns));
+  if (next.sources != stored.sources) RETURN_IF_ERROR(WriteRows(db, next.sources));
+  if (next.metrics != stored.metrics) RETURN_IF_ERROR(WriteRows(db, next.metrics));
+  ASSIGN_OR_RETURN(Statement bump, Statement::Prepare(db,
+                                                      "UPDATE policy_state SET policy_version = "
+                                                      "?1 WHERE id = 1"));
+  bump.BindInt(1, stored.version + 1);
+  RETURN_IF_ERROR(bump.Run());
+  RETURN_IF_ERROR(transaction->Commit());
+  return stored.version + 1;
 }
 
 Result<int64_t> SqliteMetadataStore::PolicyVersion() {
   std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(db_.get(),
-                                      "SELECT policy_version FROM policy_state WHERE "
-                                      "id = 1"));
-  ASSIGN_OR_RETURN(bool row, select.Step());
-  if (!row) return DataLoss("policy_state has no row");
-  return select.Int(0);
+  return SelectPolicyVersion(db_.get());
 }
 
 Status SqliteMetadataStore::Ping() {

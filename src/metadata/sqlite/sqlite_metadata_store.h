@@ -7,6 +7,7 @@
 // processes too.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,14 +50,19 @@ class SqliteMetadataStore final : public MetadataStore {
 
   // Ordered by table_name.
   Result<std::vector<ExportTable>> ListExportTables() override;
-  // kInvalidArgument for an empty table_name or time_column. Does not change the policy version.
+  // kInvalidArgument for an empty table_name or time_column.
   Status UpsertExportTable(const ExportTable& table) override;
 
   Result<std::vector<ColumnClassification>> ListColumnClassifications(
       const std::string& table) override;
-  // Also kInvalidArgument, naming the row, for an empty name or a classification other than
-  // nr, mx, de, hwc.
-  Status ReplaceColumnClassifications(const std::vector<ColumnClassification>& rows) override;
+  // Replaces data_column_classification only, keeping the other policy tables; otherwise as
+  // ReplacePolicy. Kept for existing callers; new code uses ReplacePolicy.
+  Status ReplaceColumnClassifications(const std::vector<ColumnClassification>& rows);
+  Result<PolicySnapshot> LoadPolicy() override;
+  // Also kInvalidArgument for an export_tables row without a table_name or time_column.
+  // Duplicate keys are reported as "duplicate <table> row <key>", e.g.
+  // "duplicate data_column_classification row way.speed_kmh".
+  Result<int64_t> ReplacePolicy(const PolicySnapshot& policy) override;
   Result<int64_t> PolicyVersion() override;
 
   Status Ping() override;
@@ -69,6 +75,9 @@ class SqliteMetadataStore final : public MetadataStore {
 
   Result<RequestState> CurrentState(const std::string& id);
   Status InsertRequestFiles(const std::string& id, const std::vector<RequestFile>& files);
+  // In one write transaction: reads the stored policy, lets `edit` change it, and writes back
+  // the tables that differ, bumping the version if any did. Returns the version in effect.
+  Result<int64_t> ChangePolicy(const std::function<void(PolicySnapshot&)>& edit);
 
   Clock* const clock_;
   std::mutex mu_;

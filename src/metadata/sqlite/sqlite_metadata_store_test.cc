@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "metadata/sqlite/sqlite_migrations.h"
@@ -258,21 +259,29 @@ TEST_F(SqliteMetadataStoreTest, ListsRequestsNewestFirst) {
   EXPECT_EQ(store_->ListRequests(-1).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(SqliteMetadataStoreTest, ExportTablesUpsert) {
+TEST_F(SqliteMetadataStoreTest, ExportTablesUpsertBumpsTheVersionOnlyOnChange) {
   ASSERT_TRUE(store_->UpsertExportTable({"way", true, "observed_at", "source", ""}).ok());
+  EXPECT_EQ(*store_->PolicyVersion(), 2);
   ASSERT_TRUE(store_->UpsertExportTable({"cctv", true, "observed_at", "", ""}).ok());
+  EXPECT_EQ(*store_->PolicyVersion(), 3);
   ASSERT_TRUE(store_->UpsertExportTable({"way", false, "observed_at", "", "metric_name"}).ok());
+  EXPECT_EQ(*store_->PolicyVersion(), 4);
+  // The same row again is no change.
+  ASSERT_TRUE(store_->UpsertExportTable({"way", false, "observed_at", "", "metric_name"}).ok());
+  EXPECT_EQ(*store_->PolicyVersion(), 4);
   EXPECT_EQ(store_->UpsertExportTable({"x", true, "", "", ""}).code(),
             StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->UpsertExportTable({"", true, "t", "", ""}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->PolicyVersion(), 4);
   std::vector<ExportTable> tables = *store_->ListExportTables();
-  ASSERT_EQ(tables.size(), 2u);
-  EXPECT_EQ(tables[0].table_name, "cctv");
-  EXPECT_EQ(tables[1].table_name, "way");
-  EXPECT_FALSE(tables[1].enabled);
-  EXPECT_EQ(tables[1].source_column, "");
-  EXPECT_EQ(tables[1].metric_column, "metric_name");
+  EXPECT_EQ(tables, (std::vector<ExportTable>{{"cctv", true, "observed_at", "", ""},
+                                              {"way", false, "observed_at", "", "metric_name"}}));
   EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM export_tables WHERE source_column IS NULL"), 2);
-  EXPECT_EQ(*store_->PolicyVersion(), 1);
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM export_tables WHERE metric_column IS NULL"), 1);
+  PolicySnapshot policy = *store_->LoadPolicy();
+  EXPECT_EQ(policy.version, 4);
+  EXPECT_EQ(policy.export_tables, tables);
 }
 
 TEST_F(SqliteMetadataStoreTest, ClassificationReplaceIsAllOrNothing) {
@@ -296,11 +305,15 @@ TEST_F(SqliteMetadataStoreTest, ClassificationReplaceIsAllOrNothing) {
                                                  {"a", "x", "de", "", false}};
   Status status = store_->ReplaceColumnClassifications(duplicate);
   EXPECT_EQ(status.code(), StatusCode::kAlreadyExists);
-  EXPECT_NE(status.message().find("'a'.'x'"), std::string::npos);
+  EXPECT_EQ(status.message(), "duplicate data_column_classification row a.x");
   std::vector<ColumnClassification> bad_code = {{"a", "x", "nr", "", false},
                                                 {"a", "y", "secret", "", false}};
   EXPECT_EQ(store_->ReplaceColumnClassifications(bad_code).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->ListColumnClassifications("")->size(), 3u);
+  EXPECT_EQ(*store_->PolicyVersion(), 2);
+
+  // The same rules in another order are no change.
+  ASSERT_TRUE(store_->ReplaceColumnClassifications({rows[2], rows[0], rows[1]}).ok());
   EXPECT_EQ(*store_->PolicyVersion(), 2);
 
   ASSERT_TRUE(store_->ReplaceColumnClassifications({}).ok());
@@ -374,6 +387,358 @@ TEST_F(SqliteMetadataStoreTest, TwoStoresOnOneFileFinishARequestExactlyOnce) {
   EXPECT_EQ(refused.load(), kRequests);
   EXPECT_EQ(errors.load(), 0);
   EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM request_files"), kRequests);
+}
+
+// --- the policy tables as one snapshot ---
+
+// Given out of order, as an import might.
+PolicySnapshot SamplePolicy() {
+  PolicySnapshot policy;
+  policy.version = 99;  // ignored by ReplacePolicy
+  policy.export_tables = {
+      {"way", true, "observed_at", "source", ""},
+      {"probe", true, "observed_at", "source", "metric_name"},
+      {"cctv", false, "captured_at", "", ""},
+  };
+  policy.columns = {
+      {"way", "speed_kmh", "mx", "", false},
+      {"cctv", "plate_number", "de", "", true},
+      {"way", "geoj_way_feature", "hwc", "round_coords:4", false},
+  };
+  policy.sources = {{"TOMTOM", "de"}, {"FUSION", "nr"}, {"HERE", "de"}};
+  policy.metrics = {
+      {"probe", "speed", "mx", ""},
+      {"probe", "driver_id", "hwc", "hash"},
+      {"probe", "heading", "nr", ""},
+  };
+  return policy;
+}
+
+// SamplePolicy() as LoadPolicy returns it at `version`.
+PolicySnapshot SortedSamplePolicy(int64_t version) {
+  PolicySnapshot policy;
+  policy.version = version;
+  policy.export_tables = {
+      {"cctv", false, "captured_at", "", ""},
+      {"probe", true, "observed_at", "source", "metric_name"},
+      {"way", true, "observed_at", "source", ""},
+  };
+  policy.columns = {
+      {"cctv", "plate_number", "de", "", true},
+      {"way", "geoj_way_feature", "hwc", "round_coords:4", false},
+      {"way", "speed_kmh", "mx", "", false},
+  };
+  policy.sources = {{"FUSION", "nr"}, {"HERE", "de"}, {"TOMTOM", "de"}};
+  policy.metrics = {
+      {"probe", "driver_id", "hwc", "hash"},
+      {"probe", "heading", "nr", ""},
+      {"probe", "speed", "mx", ""},
+  };
+  return policy;
+}
+
+// Equal rules and version, with a readable failure.
+void ExpectSamePolicy(const PolicySnapshot& actual, const PolicySnapshot& expected) {
+  EXPECT_EQ(actual.version, expected.version);
+  EXPECT_TRUE(actual.export_tables == expected.export_tables);
+  EXPECT_TRUE(actual.columns == expected.columns);
+  EXPECT_TRUE(actual.sources == expected.sources);
+  EXPECT_TRUE(actual.metrics == expected.metrics);
+}
+
+TEST_F(SqliteMetadataStoreTest, LoadPolicyOfAnEmptyStore) {
+  Result<PolicySnapshot> policy = store_->LoadPolicy();
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  EXPECT_EQ(policy->version, 1);
+  EXPECT_TRUE(policy->export_tables.empty());
+  EXPECT_TRUE(policy->columns.empty());
+  EXPECT_TRUE(policy->sources.empty());
+  EXPECT_TRUE(policy->metrics.empty());
+}
+
+TEST_F(SqliteMetadataStoreTest, PolicyRoundTrip) {
+  Result<int64_t> version = store_->ReplacePolicy(SamplePolicy());
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(*version, 2);
+  ExpectSamePolicy(*store_->LoadPolicy(), SortedSamplePolicy(2));
+  EXPECT_EQ(*store_->PolicyVersion(), 2);
+  // The older accessors read the same tables.
+  EXPECT_EQ(*store_->ListExportTables(), SortedSamplePolicy(2).export_tables);
+  EXPECT_EQ(store_->ListColumnClassifications("way")->size(), 2u);
+
+  // Empty optional strings are stored as NULL, never as ''.
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM export_tables WHERE source_column IS NULL"), 1);
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM export_tables WHERE metric_column IS NULL"), 2);
+  EXPECT_EQ(
+      CountRows(path_, "SELECT count(*) FROM data_column_classification WHERE treatment IS NULL"),
+      2);
+  EXPECT_EQ(CountRows(path_,
+                      "SELECT count(*) FROM long_table_data_classifications WHERE treatment IS "
+                      "NULL"),
+            2);
+  EXPECT_EQ(CountRows(path_,
+                      "SELECT (SELECT count(*) FROM export_tables WHERE source_column = '' OR "
+                      "metric_column = '') + (SELECT count(*) FROM data_column_classification "
+                      "WHERE treatment = '') + (SELECT count(*) FROM "
+                      "long_table_data_classifications WHERE treatment = '')"),
+            0);
+  EXPECT_EQ(CountRows(path_,
+                      "SELECT count(*) FROM actual_data_classifications WHERE source = 'HERE' AND "
+                      "classification = 'de'"),
+            1);
+}
+
+TEST_F(SqliteMetadataStoreTest, ReplacePolicyBumpsTheVersionOnlyOnChange) {
+  ASSERT_EQ(*store_->ReplacePolicy(SamplePolicy()), 2);
+  // Identical content, in the stored order or not: no bump, the version in effect comes back.
+  EXPECT_EQ(*store_->ReplacePolicy(SamplePolicy()), 2);
+  EXPECT_EQ(*store_->ReplacePolicy(SortedSamplePolicy(7)), 2);
+  EXPECT_EQ(*store_->PolicyVersion(), 2);
+
+  // One field of one row in each table in turn.
+  PolicySnapshot changed = SamplePolicy();
+  changed.metrics[1].treatment = "drop";
+  EXPECT_EQ(*store_->ReplacePolicy(changed), 3);
+  changed.sources[0].classification = "nr";
+  EXPECT_EQ(*store_->ReplacePolicy(changed), 4);
+  changed.columns[1].pii = false;
+  EXPECT_EQ(*store_->ReplacePolicy(changed), 5);
+  changed.export_tables[2].enabled = true;
+  EXPECT_EQ(*store_->ReplacePolicy(changed), 6);
+  EXPECT_EQ(*store_->ReplacePolicy(changed), 6);
+  PolicySnapshot stored = *store_->LoadPolicy();
+  EXPECT_EQ(stored.version, 6);
+  EXPECT_EQ(stored.metrics[0], (MetricClassification{"probe", "driver_id", "hwc", "drop"}));
+  EXPECT_EQ(stored.sources[2], (SourceClassification{"TOMTOM", "nr"}));
+  EXPECT_FALSE(stored.columns[0].pii);
+  EXPECT_TRUE(stored.export_tables[0].enabled);
+
+  // Emptying every table is a change too.
+  EXPECT_EQ(*store_->ReplacePolicy(PolicySnapshot{}), 7);
+  ExpectSamePolicy(*store_->LoadPolicy(), PolicySnapshot{7, {}, {}, {}, {}});
+  EXPECT_EQ(*store_->ReplacePolicy(PolicySnapshot{}), 7);
+}
+
+TEST_F(SqliteMetadataStoreTest, ReplacePolicyRefusesDuplicateKeysInEveryTable) {
+  ASSERT_EQ(*store_->ReplacePolicy(SamplePolicy()), 2);
+  struct Case {
+    std::function<void(PolicySnapshot&)> add;
+    std::string message;
+  };
+  std::vector<Case> cases = {
+      {[](PolicySnapshot& p) {
+         p.export_tables.push_back({"way", false, "t", "", ""});
+       },
+       "duplicate export_tables row way"},
+      {[](PolicySnapshot& p) {
+         p.columns.push_back({"way", "speed_kmh", "de", "", false});
+       },
+       "duplicate data_column_classification row way.speed_kmh"},
+      {[](PolicySnapshot& p) {
+         p.sources.push_back({"HERE", "nr"});
+       },
+       "duplicate actual_data_classifications row HERE"},
+      {[](PolicySnapshot& p) {
+         p.metrics.push_back({"probe", "speed", "de", ""});
+       },
+       "duplicate long_table_data_classifications row probe.speed"},
+  };
+  for (const Case& c : cases) {
+    PolicySnapshot policy = SamplePolicy();
+    c.add(policy);
+    Result<int64_t> version = store_->ReplacePolicy(policy);
+    EXPECT_EQ(version.status().code(), StatusCode::kAlreadyExists) << c.message;
+    EXPECT_EQ(version.status().message(), c.message);
+  }
+  // Equal names in different tables or different parents are not duplicates.
+  PolicySnapshot policy = SamplePolicy();
+  policy.columns.push_back({"cctv", "speed_kmh", "nr", "", false});
+  policy.metrics.push_back({"other", "speed", "nr", ""});
+  EXPECT_EQ(*store_->ReplacePolicy(policy), 3);
+}
+
+TEST_F(SqliteMetadataStoreTest, ReplacePolicyRefusesBadCodesAndEmptyNames) {
+  struct Case {
+    std::function<void(PolicySnapshot&)> spoil;
+    std::string message;
+  };
+  std::vector<Case> cases = {
+      {[](PolicySnapshot& p) { p.columns[0].classification = "secret"; },
+       "data_column_classification row way.speed_kmh: classification 'secret' is not nr, mx, "
+       "de or hwc"},
+      {[](PolicySnapshot& p) { p.sources[1].classification = "NR"; },
+       "actual_data_classifications row FUSION: classification 'NR' is not nr, mx, de or hwc"},
+      {[](PolicySnapshot& p) { p.metrics[2].classification = ""; },
+       "long_table_data_classifications row probe.heading: classification '' is not nr, mx, de "
+       "or hwc"},
+      {[](PolicySnapshot& p) { p.export_tables[1].time_column = ""; },
+       "export_tables row 2 ('probe') needs a table_name and a time_column"},
+      {[](PolicySnapshot& p) { p.export_tables[0].table_name = ""; },
+       "export_tables row 1 ('') needs a table_name and a time_column"},
+      {[](PolicySnapshot& p) { p.columns[2].column_name = ""; },
+       "data_column_classification row 3 (way.) needs a table_name and a column_name"},
+      {[](PolicySnapshot& p) { p.sources[2].source = ""; },
+       "actual_data_classifications row 3 needs a source"},
+      {[](PolicySnapshot& p) { p.metrics[0].table_name = ""; },
+       "long_table_data_classifications row 1 (.speed) needs a table_name and a metric_name"},
+  };
+  for (const Case& c : cases) {
+    PolicySnapshot policy = SamplePolicy();
+    c.spoil(policy);
+    Result<int64_t> version = store_->ReplacePolicy(policy);
+    EXPECT_EQ(version.status().code(), StatusCode::kInvalidArgument) << c.message;
+    EXPECT_EQ(version.status().message(), c.message);
+  }
+  ExpectSamePolicy(*store_->LoadPolicy(), PolicySnapshot{1, {}, {}, {}, {}});
+}
+
+TEST_F(SqliteMetadataStoreTest, AFailedReplaceChangesNothing) {
+  ASSERT_EQ(*store_->ReplacePolicy(SamplePolicy()), 2);
+  PolicySnapshot before = *store_->LoadPolicy();
+
+  // Refused before anything is written.
+  PolicySnapshot bad = SamplePolicy();
+  bad.export_tables.clear();
+  bad.metrics.push_back({"probe", "speed", "nr", ""});
+  EXPECT_EQ(store_->ReplacePolicy(bad).status().code(), StatusCode::kAlreadyExists);
+  ExpectSamePolicy(*store_->LoadPolicy(), before);
+
+  // Refused by the database after the first three tables were rewritten: the transaction
+  // takes them back.
+  RunSql(path_,
+         "CREATE TRIGGER refuse_boom BEFORE INSERT ON long_table_data_classifications "
+         "WHEN NEW.metric_name = 'boom' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  PolicySnapshot failing;
+  failing.export_tables = {{"new_table", true, "t", "", ""}};
+  failing.columns = {{"new_table", "c", "nr", "", false}};
+  failing.sources = {{"NEW", "nr"}};
+  failing.metrics = {{"new_table", "ok", "nr", ""}, {"new_table", "boom", "nr", ""}};
+  Result<int64_t> version = store_->ReplacePolicy(failing);
+  EXPECT_FALSE(version.ok());
+  EXPECT_NE(version.status().message().find("injected failure"), std::string::npos)
+      << version.status().ToString();
+  ExpectSamePolicy(*store_->LoadPolicy(), before);
+
+  // The store is usable afterwards.
+  failing.metrics.pop_back();
+  EXPECT_EQ(*store_->ReplacePolicy(failing), 3);
+}
+
+TEST_F(SqliteMetadataStoreTest, ReplaceColumnClassificationsKeepsTheOtherTables) {
+  ASSERT_EQ(*store_->ReplacePolicy(SamplePolicy()), 2);
+  ASSERT_TRUE(store_->ReplaceColumnClassifications({{"way", "speed_kmh", "nr", "", false}}).ok());
+  PolicySnapshot expected = SortedSamplePolicy(3);
+  expected.columns = {{"way", "speed_kmh", "nr", "", false}};
+  ExpectSamePolicy(*store_->LoadPolicy(), expected);
+}
+
+TEST_F(SqliteMetadataStoreTest, ReadersOnAnotherConnectionSeeWholeSnapshots) {
+  // Two snapshots that differ in every table; a reader mixing them would see neither.
+  PolicySnapshot a = SortedSamplePolicy(0);
+  PolicySnapshot b;
+  b.export_tables = {{"b_table", true, "t", "", "metric"}};
+  b.columns = {{"b_table", "c", "nr", "", false}};
+  b.sources = {{"B", "mx"}};
+  b.metrics = {{"b_table", "m", "de", ""}};
+  auto reader_store = SqliteMetadataStore::Open(path_, &clock_);
+  ASSERT_TRUE(reader_store.ok()) << reader_store.status().ToString();
+
+  constexpr int kWrites = 60;
+  std::atomic<bool> done{false};
+  std::atomic<int> bad_reads{0}, reads{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      Result<PolicySnapshot> seen = (*reader_store)->LoadPolicy();
+      ++reads;
+      if (!seen.ok()) {
+        ADD_FAILURE() << seen.status().ToString();
+        ++bad_reads;
+        continue;
+      }
+      // Version 1 is empty, then a at even versions and b at odd ones.
+      bool consistent = seen->version == 1       ? seen->SameRules(PolicySnapshot{})
+                        : seen->version % 2 == 0 ? seen->SameRules(a)
+                                                 : seen->SameRules(b);
+      if (!consistent) ++bad_reads;
+    }
+  });
+  for (int i = 0; i < kWrites; ++i) {
+    Result<int64_t> version = store_->ReplacePolicy(i % 2 == 0 ? a : b);
+    ASSERT_TRUE(version.ok()) << version.status().ToString();
+    EXPECT_EQ(*version, i + 2);
+  }
+  done = true;
+  reader.join();
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(bad_reads.load(), 0);
+}
+
+TEST(SqliteMetadataStoreMigrationTest, AVersion2DatabaseUpgradesAndKeepsItsPolicy) {
+  ScratchDirectory dir;
+  std::string path = dir.File("v2.db");
+  FakeClock clock(kNow);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::vector<Migration> first_two(MetadataMigrations().begin(),
+                                     MetadataMigrations().begin() + 2);
+    ASSERT_EQ(first_two.back().name, "policy_tables");
+    ASSERT_TRUE(metadata_sqlite::ApplyMigrations(db, first_two, clock).ok());
+    EXPECT_EQ(*metadata_sqlite::AppliedSchemaVersion(db), 2);
+    sqlite3_close(db);
+  }
+  RunSql(path,
+         "INSERT INTO export_tables VALUES ('way', TRUE, 'observed_at', 'source', NULL);"
+         "INSERT INTO data_column_classification VALUES ('way', 'speed_kmh', 'mx', NULL, FALSE);"
+         "UPDATE policy_state SET policy_version = 5");
+  EXPECT_EQ(CountRows(path,
+                      "SELECT count(*) FROM sqlite_master WHERE name = "
+                      "'actual_data_classifications'"),
+            0);
+
+  clock.AdvanceSeconds(60);
+  auto store = SqliteMetadataStore::Open(path, &clock);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->SchemaVersion(), 3);
+  EXPECT_EQ(CountRows(path,
+                      "SELECT count(*) FROM schema_migrations WHERE version = 3 AND name = "
+                      "'classification_tables' AND applied_at = '2024-03-01T00:01:00.000000Z'"),
+            1);
+  PolicySnapshot expected;
+  expected.version = 5;
+  expected.export_tables = {{"way", true, "observed_at", "source", ""}};
+  expected.columns = {{"way", "speed_kmh", "mx", "", false}};
+  ExpectSamePolicy(*(*store)->LoadPolicy(), expected);
+
+  expected.sources = {{"FUSION", "nr"}};
+  expected.metrics = {{"way", "speed", "mx", ""}};
+  EXPECT_EQ(*(*store)->ReplacePolicy(expected), 6);
+  expected.version = 6;
+  ExpectSamePolicy(*(*store)->LoadPolicy(), expected);
+}
+
+TEST_F(SqliteMetadataStoreTest, ClassificationTablesCheckTheirCodes) {
+  // The database refuses what ReplacePolicy refuses, for writers that bypass the store.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  auto run = [&](const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); };
+  EXPECT_EQ(run("INSERT INTO actual_data_classifications VALUES ('HERE', 'de')"), SQLITE_OK);
+  EXPECT_NE(run("INSERT INTO actual_data_classifications VALUES ('TOMTOM', 'secret')"), SQLITE_OK);
+  EXPECT_NE(run("INSERT INTO actual_data_classifications VALUES ('HERE', 'nr')"), SQLITE_OK);
+  EXPECT_NE(run("INSERT INTO actual_data_classifications VALUES (NULL, 'nr')"), SQLITE_OK);
+  EXPECT_EQ(run("INSERT INTO long_table_data_classifications VALUES ('p', 'speed', 'hwc', "
+                "'round:1')"),
+            SQLITE_OK);
+  EXPECT_NE(run("INSERT INTO long_table_data_classifications VALUES ('p', 'speed', 'nr', NULL)"),
+            SQLITE_OK);
+  EXPECT_NE(run("INSERT INTO long_table_data_classifications VALUES ('p', 'x', 'bad', NULL)"),
+            SQLITE_OK);
+  EXPECT_NE(run("INSERT INTO long_table_data_classifications VALUES ('p', NULL, 'nr', NULL)"),
+            SQLITE_OK);
+  sqlite3_close(db);
+  PolicySnapshot policy = *store_->LoadPolicy();
+  EXPECT_EQ(policy.sources, (std::vector<SourceClassification>{{"HERE", "de"}}));
+  EXPECT_EQ(policy.metrics, (std::vector<MetricClassification>{{"p", "speed", "hwc", "round:1"}}));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "warehouse/sqlite/demo_rows.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -166,14 +167,62 @@ std::string OperatorNote(DemoRandom* random) {
   }
 }
 
+// Free text that the `scrub` treatment can clean: the witness is reachable by phone or e-mail
+// but never named, because scrubbing removes contact details and cannot recognise names.
 std::string IncidentDescription(std::string_view category, DemoRandom* random) {
   std::string text = fmt::format("{} reported near {}", category, random->Pick(kRoadNames));
   text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
   if (random->Chance(0.15)) {
-    fmt::format_to(std::back_inserter(text), "; witness {} can be reached on {}",
-                   PersonName(random), MobileNumber(random));
+    fmt::format_to(std::back_inserter(text), "; witness can be reached on {}",
+                   random->Chance(0.5) ? MobileNumber(random) : EmailAddress(random));
   }
   return text;
+}
+
+// The firmware a camera runs: fixed per camera, as after a partial roll-out.
+std::string_view FirmwareVersion(int64_t camera_id) {
+  return camera_id % 5 < 2 ? "fw-2.3.1" : "fw-2.4.0";
+}
+
+// A closed WKT POLYGON of `points` distinct vertices (plus the closing repeat of the first)
+// around (lat, lon): vertices at increasing angles, so the ring never crosses itself, and a
+// radius (degrees of latitude) that wanders by up to ±30 %. Coordinates have six decimals, so
+// every vertex takes the same number of characters.
+std::string ClosurePolygon(double lat, double lon, int points, double radius, DemoRandom* random) {
+  std::string wkt = "POLYGON((";
+  wkt.reserve(static_cast<size_t>(points + 1) * 23 + 16);
+  std::string first;
+  double wobble = 1.0;
+  for (int k = 0; k < points; ++k) {
+    double angle = 2 * kPi * (k + random->Between(0, 0.8)) / points;
+    wobble = std::clamp(wobble + random->Between(-0.05, 0.05), 0.7, 1.3);
+    std::string vertex =
+        fmt::format("{:.6f} {:.6f}", lon + radius * wobble * std::cos(angle) * 1.26,
+                    lat + radius * wobble * std::sin(angle));
+    if (k == 0) first = vertex;
+    wkt += vertex;
+    wkt += ", ";
+  }
+  return wkt + first + "))";
+}
+
+// Every `stride`-th incident, from the middle of the first stride on, closes a large area whose
+// outline is longer than the 65,535-byte string limit of the `compress` treatment.
+bool HasLargeClosure(int64_t row) {
+  constexpr int64_t kStride = kDemoIncidentRows / kDemoLargeClosureRows;
+  return row % kStride == kStride / 2 && row / kStride < kDemoLargeClosureRows;
+}
+
+// NULL (empty) for most incidents; a small polygon for about 10 %; 70,000-90,000 bytes of
+// polygon for the HasLargeClosure rows. A vertex and its separator take 23 bytes.
+std::string ClosureGeometry(int64_t row, double lat, double lon, DemoRandom* random) {
+  if (HasLargeClosure(row)) {
+    int points = static_cast<int>((70'500 + random->Below(19'000)) / 23);
+    return ClosurePolygon(lat, lon, points, random->Between(0.01, 0.03), random);
+  }
+  if (!random->Chance(0.1)) return {};
+  int points = 5 + static_cast<int>(random->Below(16));
+  return ClosurePolygon(lat, lon, points, random->Between(0.0005, 0.003), random);
 }
 
 }  // namespace
@@ -211,10 +260,11 @@ Status InsertDemoWays(sqlite3* db, int64_t day_start) {
 Status InsertDemoCctv(sqlite3* db, int64_t day_start) {
   DemoRandom random(0x4343'5456 ^ static_cast<uint64_t>(day_start));  // "CCTV"
   ASSIGN_OR_RETURN(Statement insert,
-                   Statement::Prepare(db, "INSERT INTO cctv VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+                   Statement::Prepare(db, "INSERT INTO cctv VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   for (int64_t i = 0; i < kDemoCctvRows; ++i) {
     int64_t t = RowTime(day_start, i, kDemoCctvRows);
-    insert.BindInt(1, 1000 + random.Below(150));
+    int64_t camera_id = 1000 + random.Below(150);
+    insert.BindInt(1, camera_id);
     insert.BindInt(2, t);
     insert.BindInt(3, static_cast<int64_t>(random.Between(0, 120) * Activity(t)));
     insert.BindInt(4, static_cast<int64_t>(random.Between(0, 300) * Activity(t)));
@@ -228,6 +278,7 @@ Status InsertDemoCctv(sqlite3* db, int64_t day_start) {
     } else {
       insert.BindNull(6);
     }
+    insert.BindText(7, FirmwareVersion(camera_id));
     RETURN_IF_ERROR(insert.Run());
   }
   return Status::Ok();
@@ -262,7 +313,7 @@ Status InsertDemoIncidents(sqlite3* db, int64_t day_start) {
   ASSIGN_OR_RETURN(Statement insert,
                    Statement::Prepare(db,
                                       "INSERT INTO incident VALUES (?1, ?2, ?3, ?4, ?5, "
-                                      "?6, ?7, ?8, ?9, ?10)"));
+                                      "?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
   for (int64_t i = 0; i < kDemoIncidentRows; ++i) {
     int64_t t = RowTime(day_start, i, kDemoIncidentRows);
     std::string_view category = random.Pick(kCategories);
@@ -270,20 +321,16 @@ Status InsertDemoIncidents(sqlite3* db, int64_t day_start) {
     insert.BindText(2, FormatCanonicalTimestamp(t * kMicrosPerSecond + random.Below(1000) * 1000));
     insert.BindText(3, category);
     insert.BindText(4, IncidentDescription(category, &random));
-    if (random.Chance(0.9)) {
-      insert.BindText(5, PersonName(&random));
-    } else {
-      insert.BindNull(5);
-    }
-    if (random.Chance(0.75)) {
-      insert.BindText(6, MobileNumber(&random));
-    } else {
-      insert.BindNull(6);
-    }
-    insert.BindReal(7, Round(-37.88 + random.Between(0, 0.15), 6));
-    insert.BindReal(8, Round(144.90 + random.Between(0, 0.20), 6));
-    insert.BindInt(9, random.Chance(0.7) ? 1 : 0);
-    insert.BindText(10, FormatDateText(static_cast<int32_t>(t / kSecondsPerDay)));
+    insert.BindTextOrNull(5, random.Chance(0.9) ? PersonName(&random) : "");
+    insert.BindTextOrNull(6, random.Chance(0.75) ? MobileNumber(&random) : "");
+    insert.BindTextOrNull(7, random.Chance(0.6) ? EmailAddress(&random) : "");
+    double lat = Round(-37.88 + random.Between(0, 0.15), 6);
+    double lon = Round(144.90 + random.Between(0, 0.20), 6);
+    insert.BindReal(8, lat);
+    insert.BindReal(9, lon);
+    insert.BindInt(10, random.Chance(0.7) ? 1 : 0);
+    insert.BindText(11, FormatDateText(static_cast<int32_t>(t / kSecondsPerDay)));
+    insert.BindTextOrNull(12, ClosureGeometry(i, lat, lon, &random));
     RETURN_IF_ERROR(insert.Run());
   }
   return Status::Ok();

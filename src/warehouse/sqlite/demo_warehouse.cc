@@ -41,7 +41,8 @@ CREATE TABLE cctv (
   vehicle_count INTEGER,
   pedestrian_count SMALLINT,
   plate_number TEXT,
-  operator_note TEXT
+  operator_note TEXT,
+  firmware_version TEXT
 );
 CREATE TABLE way_metrics_long (
   way_id INTEGER NOT NULL,
@@ -57,10 +58,12 @@ CREATE TABLE incident (
   description TEXT,
   reporter_name TEXT,
   reporter_phone TEXT,
+  reporter_email TEXT,
   latitude REAL,
   longitude REAL,
   is_resolved BOOLEAN NOT NULL,
-  created_date DATE NOT NULL
+  created_date DATE NOT NULL,
+  closure_geometry TEXT
 );
 )sql";
 
@@ -115,28 +118,31 @@ DemoPolicyRows DemoPolicy() {
       {"way", true, "observed_at", "source", ""},
       {"way_metrics_long", true, "observed_at", "source", "metric_name"},
   };
+  // cctv.firmware_version is deliberately missing (see the header).
   policy.column_classifications = {
       {"cctv", "camera_id", "nr", "", false},
       {"cctv", "observed_at", "nr", "", false},
       {"cctv", "vehicle_count", "nr", "", false},
       {"cctv", "pedestrian_count", "nr", "", false},
-      {"cctv", "plate_number", "de", "", true},
-      {"cctv", "operator_note", "de", "", true},
+      {"cctv", "plate_number", "hwc", "hash", true},
+      {"cctv", "operator_note", "hwc", "null", true},
       {"incident", "incident_id", "nr", "", false},
-      {"incident", "reported_at", "nr", "", false},
+      {"incident", "reported_at", "hwc", "truncate_time:hour", false},
       {"incident", "category", "nr", "", false},
       {"incident", "description", "hwc", "scrub", true},
-      {"incident", "reporter_name", "de", "", true},
-      {"incident", "reporter_phone", "de", "", true},
+      {"incident", "reporter_name", "hwc", "drop", true},
+      {"incident", "reporter_phone", "hwc", "mask:3", true},
+      {"incident", "reporter_email", "de", "", true},
       {"incident", "latitude", "hwc", "round:3", false},
       {"incident", "longitude", "hwc", "round:3", false},
       {"incident", "is_resolved", "nr", "", false},
       {"incident", "created_date", "nr", "", false},
+      {"incident", "closure_geometry", "nr", "compress", false},
       {"way", "way_id", "nr", "", false},
       {"way", "observed_at", "nr", "", false},
       {"way", "source", "nr", "", false},
       {"way", "speed_kmh", "mx", "", false},
-      {"way", "travel_time_s", "mx", "", false},
+      {"way", "travel_time_s", "mx", "round:0", false},
       {"way", "free_flow_speed_kmh", "nr", "", false},
       {"way", "confidence", "nr", "", false},
       {"way", "road_name", "nr", "", false},
@@ -144,10 +150,10 @@ DemoPolicyRows DemoPolicy() {
       {"way_metrics_long", "way_id", "nr", "", false},
       {"way_metrics_long", "observed_at", "nr", "", false},
       {"way_metrics_long", "metric_name", "nr", "", false},
-      {"way_metrics_long", "value", "nr", "", false},
+      {"way_metrics_long", "value", "mx", "", false},
       {"way_metrics_long", "source", "nr", "", false},
   };
-  policy.source_classifications = {{"FUSION", "nr"}, {"HERE", "de"}, {"TOMTOM", "de"}};
+  policy.source_classifications = {{"FUSION", "nr"}, {"HERE", "de"}, {"TOMTOM", "hwc"}};
   policy.metric_classifications = {
       {"way_metrics_long", "driver_id_hash", "de", ""},
       {"way_metrics_long", "occupancy", "mx", ""},

@@ -6,11 +6,17 @@
 //                     confidence and a long GeoJSON LineString feature per row; observed_at is
 //                     canonical text 'YYYY-MM-DD HH:MM:SS'
 //   cctv              camera counts with number plates and free-text operator notes (personal
-//                     data); observed_at is INTEGER unix seconds, pedestrian_count SMALLINT
+//                     data: names, phones, e-mail addresses, plates) and the camera's
+//                     firmware_version; observed_at is INTEGER unix seconds, pedestrian_count
+//                     SMALLINT
 //   way_metrics_long  one metric per row (speed, volume, occupancy, travel_time, driver_id_hash)
-//   incident          reported incidents with reporter names and phones; reported_at is
-//                     TIMESTAMP WITH TIME ZONE text with milliseconds, is_resolved BOOLEAN,
-//                     created_date DATE
+//   incident          reported incidents with reporter names, phones and e-mail addresses; a
+//                     description whose witness sentence carries a phone number or an e-mail
+//                     address but never a name; closure_geometry, a WKT POLYGON of the closed
+//                     area on about 10 % of the rows, and on exactly kDemoLargeClosureRows rows
+//                     spread over the day 70,000-90,000 bytes long (past the 65,535-byte limit of
+//                     the `compress` treatment); reported_at is TIMESTAMP WITH TIME ZONE text
+//                     with milliseconds, is_resolved BOOLEAN, created_date DATE
 #pragma once
 
 #include <cstdint>
@@ -25,6 +31,7 @@ inline constexpr int64_t kDemoWayRows = 100'000;
 inline constexpr int64_t kDemoCctvRows = 40'000;
 inline constexpr int64_t kDemoWayMetricsLongRows = 50'000;
 inline constexpr int64_t kDemoIncidentRows = 10'000;
+inline constexpr int64_t kDemoLargeClosureRows = 30;  // incident.closure_geometry > 65,535 B
 inline constexpr int64_t kDemoTotalRows =
     kDemoWayRows + kDemoCctvRows + kDemoWayMetricsLongRows + kDemoIncidentRows;
 
@@ -64,14 +71,24 @@ struct DemoMetricClassification {  // long_table_data_classifications
 };
 struct DemoPolicyRows {
   std::vector<DemoExportTable> export_tables;
-  std::vector<DemoColumnClassification> column_classifications;  // every column of every table
+  std::vector<DemoColumnClassification> column_classifications;  // see DemoPolicy()
   std::vector<DemoSourceClassification> source_classifications;
   std::vector<DemoMetricClassification> metric_classifications;
 };
 
-// The demo policy: all four tables enabled; ordinary columns nr; speeds mx (by source);
-// personal data (plate_number, operator_note, reporter_name, reporter_phone) de and pii;
-// geoj_way_feature, incident description and coordinates hwc with a treatment.
+// The demo policy, chosen so that the demo shows every rule and every treatment:
+//   - all four tables enabled; way and way_metrics_long sliced by `source`, way_metrics_long a
+//     long table by `metric_name`;
+//   - personal data (pii) never leaves as written: cctv.plate_number hashed, cctv.operator_note
+//     nulled, incident.description scrubbed, reporter_name dropped, reporter_phone masked to its
+//     last 3 characters, reporter_email de;
+//   - other treatments: incident.reported_at truncated to the hour, latitude/longitude rounded
+//     to 3 decimals, closure_geometry compressed when too long, way.travel_time_s (mx) rounded,
+//     geoj_way_feature coordinates rounded to 4 decimals;
+//   - sources FUSION nr, HERE de, TOMTOM hwc; metrics speed and volume nr, occupancy mx,
+//     travel_time hwc round:0, driver_id_hash de;
+//   - cctv.firmware_version has no rule: it plays a column added to the warehouse after the
+//     policy was written, which must be reported as unclassified and never exported.
 DemoPolicyRows DemoPolicy();
 
 }  // namespace de
