@@ -909,6 +909,12 @@ class PolicyLifecycleTest(PolicyCaseBase):
         os.remove(os.path.join(missing, "long_table_data_classifications.csv"))
         self.assert_policy_refused(missing, ["long_table_data_classifications.csv"])
 
+        # A malformed CSV line (an unterminated quote) is named by file and line.
+        broken = good.write(self.policy_dir())
+        with open(os.path.join(broken, "data_column_classification.csv"), "a") as f:
+            f.write('t_guard,"b,nr,,false\n')
+        self.assert_policy_refused(broken, ["data_column_classification.csv:4:"])
+
         after = os.path.join(self.dir, "policy-after")
         self.assertEqual(self.cli("policy", "export", after).returncode, 0)
         self.assertEqual(read_policy_dir(after), read_policy_dir(snapshot))
