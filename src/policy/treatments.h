@@ -34,8 +34,11 @@ struct TreatmentContext {
 // `overflow` is NULL.
 //
 // kDrop and kNone copy the input (callers do not export dropped columns; kNone is the identity).
-// kNull makes every row NULL. A value the treatment cannot handle (round_coords on text that is
-// neither GeoJSON nor WKT) becomes NULL: fail closed, never the raw value. Errors:
+// kNull makes every selected row NULL. A value the treatment cannot handle or represent becomes
+// NULL: fail closed, never the raw value (round_coords on text that is neither GeoJSON nor WKT, a
+// decimal that no longer fits its precision after round:N, a timestamp within a unit of the
+// int64 minimum under truncate_time). round:N never yields -0; truncate_time floors to the UTC
+// hour/day for timestamptz and to the wall-clock one for timestamp. Errors:
 // kInvalidArgument for a type the treatment does not apply to, kFailedPrecondition for `hash`
 // with an empty key.
 Status ApplyTreatment(const Treatment& treatment, const TreatmentContext& context,
