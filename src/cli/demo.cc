@@ -1,10 +1,7 @@
 #include "cli/demo.h"
 
-#include <fcntl.h>
 #include <openssl/rand.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -15,6 +12,7 @@
 #include "cli/report.h"
 #include "cli/serve.h"
 #include "cli/services.h"
+#include "common/secret_file.h"
 #include "export/layout.h"
 #include "policy/demo_policy.h"
 #include "warehouse/sqlite/demo_warehouse.h"
@@ -48,18 +46,11 @@ Result<Config> WithDemoHashKey(Config config) {
   std::string path = config.service.data_dir + "/demo-hash.key";
   config.policy.hash_key_file = path;
   if (std::filesystem::exists(path)) return config;
-  std::error_code ec;
-  std::filesystem::create_directories(config.service.data_dir, ec);
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) return Internal("OpenSSL RAND_bytes failed");
   std::string hex;
   for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
-  hex += "\n";
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoStatus(errno, fmt::format("creating the demo hash key {}", path));
-  bool written = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size());
-  ::close(fd);
-  if (!written) return Unavailable("could not write the demo hash key {}", path);
+  RETURN_IF_ERROR(CreateSecretFile(path, hex + "\n", "demo hash key"));
   fmt::print(
       "created {}, the key of the demo policy's hash treatment (other commands use it with\n"
       "  policy.hash_key_file = \"{}\" or DATA_EXPORTER_POLICY_HASH_KEY_FILE)\n",

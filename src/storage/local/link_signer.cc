@@ -15,6 +15,8 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include "common/secret_file.h"
+
 namespace de {
 namespace {
 
@@ -108,63 +110,15 @@ Result<std::string> ReadKeyFile(const std::string& path) {
   return key;
 }
 
-Status WriteAll(int fd, std::string_view bytes, const std::string& what) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus(errno, what);
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
-Status EnsureKeyDirectory(const std::filesystem::path& dir) {
-  if (dir.empty()) return Status::Ok();
-  std::error_code ec;
-  if (std::filesystem::is_directory(dir, ec)) return Status::Ok();
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    return PermissionDenied("cannot create directory {} for the link signing key: {}", dir.string(),
-                            ec.message());
-  }
-  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-  return Status::Ok();
-}
-
-// Writes a fresh random key through a temporary file that is hard-linked into place, so a
-// concurrent creator's key is never overwritten (link() fails with EEXIST instead).
+// Writes a fresh random key; a concurrent creator's key is never overwritten.
 Status CreateKeyFile(const std::string& path) {
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  RETURN_IF_ERROR(EnsureKeyDirectory(dir));
   std::string key(LinkSigner::kKeyFileBytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1) {
     return Internal("the OpenSSL random generator failed to make a link signing key");
   }
-  std::string tmp = path + ".tmp-XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) {
-    OPENSSL_cleanse(key.data(), key.size());
-    return ErrnoStatus(errno, "create link signing key file " + path);
-  }
-  Status written = WriteAll(fd, key, "write link signing key file " + tmp);
+  Status created = CreateSecretFile(path, key, "link signing key");
   OPENSSL_cleanse(key.data(), key.size());
-  if (written.ok() && (::fchmod(fd, 0600) != 0 || ::fsync(fd) != 0)) {
-    written = ErrnoStatus(errno, "sync link signing key file " + tmp);
-  }
-  ::close(fd);
-  if (written.ok() && ::link(tmp.c_str(), path.c_str()) != 0 && errno != EEXIST) {
-    written = ErrnoStatus(errno, "install link signing key file " + path);
-  }
-  ::unlink(tmp.c_str());
-  RETURN_IF_ERROR(written);
-  int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return Status::Ok();
+  return created;
 }
 
 }  // namespace
