@@ -42,7 +42,7 @@ Result<std::vector<ExportPlan>> OnDemandExporter::PlanTables(
     ASSIGN_OR_RETURN(TableSchema schema, warehouse_->DescribeTable(t.table_name));
     ASSIGN_OR_RETURN(ExportPlan plan, BuildExportPlan(t, schema, policy));
     // Refuses a plan whose treatments cannot run (a hash without a key) before any work.
-    RETURN_IF_ERROR(PolicyApplier::Create(plan, exporter_.options().treatments));
+    RETURN_IF_ERROR(PolicyApplier::CheckContext(plan, exporter_.options().treatments));
     plans.push_back(std::move(plan));
   }
   if (table && !found) return NotFound("table '{}' is not an enabled export table", *table);

@@ -71,10 +71,11 @@ struct ExportPlan {
   // Long tables: metrics whose rows may be exported (listed and not `de`), sorted; pushed into
   // the query as `metric IN (...)` and checked again on every row.
   std::vector<std::string> allowed_metrics;
-  std::map<std::string, RowRule> source_rules;  // actual_data_classifications
-  std::map<std::string, RowRule> metric_rules;  // this table's allowed metrics
-  std::vector<OutputColumn> outputs;            // in table order
-  std::vector<ReportedColumn> reported;         // left out, in table order
+  // Looked up per row with the cell's bytes (std::less<> avoids a string per lookup).
+  std::map<std::string, RowRule, std::less<>> source_rules;  // actual_data_classifications
+  std::map<std::string, RowRule, std::less<>> metric_rules;  // this table's allowed metrics
+  std::vector<OutputColumn> outputs;                         // in table order
+  std::vector<ReportedColumn> reported;                      // left out, in table order
   // The column rules the plan was built from (this table's rows), kept for the audit.
   std::vector<ColumnClassification> rules;
 

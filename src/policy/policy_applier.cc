@@ -17,12 +17,27 @@ void AppendRow(const ColumnVector& from, size_t i, ColumnVector* to) {
   }
 }
 
-// The rule of a string cell looked up in `rules`; nullptr for NULL or an unlisted value.
-const RowRule* LookUp(const std::map<std::string, RowRule>& rules, const ColumnVector& column,
-                      size_t i) {
-  if (column.IsNull(i)) return nullptr;
-  auto it = rules.find(std::string(column.Bytes(i)));
-  return it == rules.end() ? nullptr : &it->second;
+// Fills `out` (one per row) with the rule of each cell of the string column `column`: nullptr for
+// NULL or an unlisted value. Values repeat (a few sources and metrics), so the previous row's
+// answer is reused when the bytes are the same.
+void LookUpRules(const std::map<std::string, RowRule, std::less<>>& rules,
+                 const ColumnVector& column, std::vector<const RowRule*>* out) {
+  size_t n = column.size();
+  out->assign(n, nullptr);
+  std::string_view last;
+  const RowRule* last_rule = nullptr;
+  bool have_last = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (column.IsNull(i)) continue;
+    std::string_view value = column.Bytes(i);
+    if (!have_last || value != last) {
+      auto it = rules.find(value);
+      last_rule = it == rules.end() ? nullptr : &it->second;
+      last = value;
+      have_last = true;
+    }
+    (*out)[i] = last_rule;
+  }
 }
 
 }  // namespace
@@ -38,41 +53,35 @@ PolicyApplier::PolicyApplier(ExportPlan plan, TreatmentContext context)
   for (size_t i = 0; i < uses.size(); ++i) input_shared_[i] = uses[i] > 1;
 }
 
-Result<std::unique_ptr<PolicyApplier>> PolicyApplier::Create(ExportPlan plan,
-                                                             TreatmentContext context) {
+Status PolicyApplier::CheckContext(const ExportPlan& plan, const TreatmentContext& context) {
   if (plan.uses_hash() && context.hash_key.empty()) {
     return FailedPrecondition(
         "table {}: the policy uses the hash treatment but no key is set (policy.hash_key_file, "
         "policy.hash_key or DATA_EXPORTER_POLICY_HASH_KEY)",
         plan.table);
   }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<PolicyApplier>> PolicyApplier::Create(ExportPlan plan,
+                                                             TreatmentContext context) {
+  RETURN_IF_ERROR(CheckContext(plan, context));
   return std::unique_ptr<PolicyApplier>(new PolicyApplier(std::move(plan), std::move(context)));
 }
 
 void PolicyApplier::ClassifyRows(const Batch& in) {
   size_t n = in.num_rows();
-  source_rule_.assign(n, nullptr);
-  metric_rule_.assign(n, nullptr);
   if (plan_.source_input >= 0) {
-    const ColumnVector& source = in.column(static_cast<size_t>(plan_.source_input));
-    // Sources repeat: remember the last value's rule instead of looking every row up.
-    std::string_view last;
-    const RowRule* last_rule = nullptr;
-    bool have_last = false;
-    for (size_t i = 0; i < n; ++i) {
-      if (source.IsNull(i)) continue;
-      std::string_view value = source.Bytes(i);
-      if (!have_last || value != last) {
-        last_rule = LookUp(plan_.source_rules, source, i);
-        last = value;
-        have_last = true;
-      }
-      source_rule_[i] = last_rule;
-    }
+    LookUpRules(plan_.source_rules, in.column(static_cast<size_t>(plan_.source_input)),
+                &source_rule_);
+  } else {
+    source_rule_.assign(n, nullptr);
   }
   if (plan_.metric_input >= 0) {
-    const ColumnVector& metric = in.column(static_cast<size_t>(plan_.metric_input));
-    for (size_t i = 0; i < n; ++i) metric_rule_[i] = LookUp(plan_.metric_rules, metric, i);
+    LookUpRules(plan_.metric_rules, in.column(static_cast<size_t>(plan_.metric_input)),
+                &metric_rule_);
+  } else {
+    metric_rule_.assign(n, nullptr);
   }
 }
 
@@ -152,7 +161,7 @@ Status PolicyApplier::ProduceColumn(size_t index, Batch* in, Batch* out) {
   }
   size_t n = in->num_rows();
   actions_.resize(n);
-  std::vector<const Treatment*> treatments;
+  std::vector<const Treatment*>& treatments = treatments_;
   PlanCells(column, &actions_, &treatments);
 
   // A treatment over every row may change the type: run it straight from the input.
@@ -178,7 +187,7 @@ Status PolicyApplier::ProduceColumn(size_t index, Batch* in, Batch* out) {
       }
       if (!any) continue;
       bool compress = treatments[k]->kind == TreatmentKind::kCompress;
-      scratch_ = ColumnVector(target.type());
+      if (scratch_.type() != target.type()) scratch_ = ColumnVector(target.type());
       RETURN_IF_ERROR(ApplyTreatment(*treatments[k], context_, target, select_.data(), &scratch_,
                                      compress ? overflow : nullptr));
       std::swap(target, scratch_);

@@ -22,6 +22,8 @@ class PolicyApplier {
   // kFailedPrecondition when the plan needs a hash key and the context has none (an export must
   // refuse to start rather than fail half-way).
   static Result<std::unique_ptr<PolicyApplier>> Create(ExportPlan plan, TreatmentContext context);
+  // The check Create makes, without building an applier: for refusing a request up front.
+  static Status CheckContext(const ExportPlan& plan, const TreatmentContext& context);
 
   // `in` holds rows read with plan.ScanSchema(); `out` (created with plan.OutputSchema()) is
   // cleared and refilled with the rows that may be exported, every cell decided by its rule.
@@ -57,7 +59,8 @@ class PolicyApplier {
   Batch filtered_;                           // rows kept, when some are dropped
   std::vector<uint8_t> actions_;
   std::vector<uint8_t> select_;
-  ColumnVector scratch_;
+  std::vector<const Treatment*> treatments_;  // of the column being produced
+  ColumnVector scratch_;                      // reused across batches (keeps its capacity)
 };
 
 }  // namespace de
