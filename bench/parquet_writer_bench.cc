@@ -136,30 +136,28 @@ uint64_t InputBytes(const Batch& batch) {
   return bytes;
 }
 
-void BM_WriteWayTable(benchmark::State& state, Codec codec, bool dictionary, int passes) {
+// Times writing one file per iteration: `passes` times over the way batches, each turned into the
+// batch to write by `prepare` (which may pause the timer for setup it does not want measured).
+// Reports rows/s, input bytes/s and the file's bytes per row.
+template <typename Prepare>
+void TimeFiles(benchmark::State& state, const Schema& schema, const WriterOptions& options,
+               int passes, Prepare prepare) {
   const std::vector<Batch>& batches = WayBatches();
-  WriterOptions options;
-  options.codec = codec;
-  options.dictionary = dictionary;
   uint64_t rows = 0, input = 0, output = 0;
   for (auto _ : state) {
     CountingSink sink;
-    auto writer = FileWriter::Open(WaySchema(), options, &sink);
-    if (!writer.ok()) {
-      state.SkipWithError(writer.status().ToString().c_str());
-      return;
-    }
-    for (int pass = 0; pass < passes; ++pass) {
-      for (const Batch& batch : batches) {
-        if (Status s = (*writer)->Write(batch); !s.ok()) {
-          state.SkipWithError(s.ToString().c_str());
-          return;
-        }
-        rows += batch.num_rows();
-        input += InputBytes(batch);
+    auto writer = FileWriter::Open(schema, options, &sink);
+    Status s = writer.status();
+    for (int pass = 0; s.ok() && pass < passes; ++pass) {
+      for (size_t b = 0; s.ok() && b < batches.size(); ++b) {
+        Result<const Batch*> batch = prepare(batches[b]);
+        s = batch.ok() ? (*writer)->Write(**batch) : batch.status();
+        rows += batches[b].num_rows();
+        input += InputBytes(batches[b]);
       }
     }
-    if (Status s = (*writer)->Close(); !s.ok()) {
+    if (s.ok()) s = (*writer)->Close();
+    if (!s.ok()) {
       state.SkipWithError(s.ToString().c_str());
       return;
     }
@@ -169,6 +167,14 @@ void BM_WriteWayTable(benchmark::State& state, Codec codec, bool dictionary, int
   state.SetBytesProcessed(static_cast<int64_t>(input));
   state.counters["file_bytes_per_row"] =
       static_cast<double>(output) / static_cast<double>(kRowsPerBatch * kBatches * passes);
+}
+
+void BM_WriteWayTable(benchmark::State& state, Codec codec, bool dictionary, int passes) {
+  WriterOptions options;
+  options.codec = codec;
+  options.dictionary = dictionary;
+  TimeFiles(state, WaySchema(), options, passes,
+            [](const Batch& batch) -> Result<const Batch*> { return &batch; });
 }
 
 BENCHMARK_CAPTURE(BM_WriteWayTable, snappy, Codec::kSnappy, true, 1)->Unit(benchmark::kMillisecond);
@@ -209,45 +215,22 @@ ExportPlan WayPlan() {
 // The same table through the policy engine and then the writer; the input batches are copied
 // outside the timed region (the applier moves unchanged columns out of its input).
 void BM_WriteWayTableWithPolicy(benchmark::State& state, Codec codec) {
-  const std::vector<Batch>& batches = WayBatches();
   ExportPlan plan = WayPlan();
   auto applier = PolicyApplier::Create(plan, TreatmentContext{});
   if (!applier.ok()) std::abort();
   WriterOptions options;
   options.codec = codec;
-  uint64_t rows = 0, input = 0, output = 0;
+  Batch in(plan.ScanSchema());
   Batch out(plan.OutputSchema());
-  for (auto _ : state) {
-    CountingSink sink;
-    auto writer = FileWriter::Open(plan.OutputSchema(), options, &sink);
-    if (!writer.ok()) {
-      state.SkipWithError(writer.status().ToString().c_str());
-      return;
-    }
-    for (const Batch& batch : batches) {
-      state.PauseTiming();
-      Batch in = batch;
-      state.ResumeTiming();
-      uint64_t dropped = 0;
-      Status s = (*applier)->Apply(&in, &out, &dropped);
-      if (s.ok()) s = (*writer)->Write(out);
-      if (!s.ok()) {
-        state.SkipWithError(s.ToString().c_str());
-        return;
-      }
-      rows += batch.num_rows();
-      input += InputBytes(batch);
-    }
-    if (Status s = (*writer)->Close(); !s.ok()) {
-      state.SkipWithError(s.ToString().c_str());
-      return;
-    }
-    output = sink.position();
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(rows));
-  state.SetBytesProcessed(static_cast<int64_t>(input));
-  state.counters["file_bytes_per_row"] =
-      static_cast<double>(output) / static_cast<double>(kRowsPerBatch * kBatches);
+  TimeFiles(state, plan.OutputSchema(), options, 1,
+            [&](const Batch& batch) -> Result<const Batch*> {
+              state.PauseTiming();
+              in = batch;
+              state.ResumeTiming();
+              uint64_t dropped = 0;
+              RETURN_IF_ERROR((*applier)->Apply(&in, &out, &dropped));
+              return &out;
+            });
 }
 
 BENCHMARK_CAPTURE(BM_WriteWayTableWithPolicy, snappy, Codec::kSnappy)
