@@ -1,5 +1,7 @@
 #include "cli/policy_commands.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -16,6 +18,10 @@ DescribeTableFn Describer(Warehouse* warehouse) {
 }
 
 Status Import(const Config& config, const PolicyArgs& args) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(args.directory, ec)) {
+    return NotFound("policy directory {} does not exist or is not a directory", args.directory);
+  }
   ASSIGN_OR_RETURN(PolicyCsv csv, ReadPolicyCsv(args.directory));
   ASSIGN_OR_RETURN(Services services, OpenServices(config, {.warehouse = true, .store = false}));
   RETURN_IF_ERROR(ValidatePolicy(csv.policy, Describer(services.warehouse.get()), &csv));
@@ -67,9 +73,10 @@ Result<bool> Check(const Config& config) {
     if (!plan.ok()) {
       clean = false;
       fmt::print("table {} cannot be exported: {}\n", table.table_name, plan.status().message());
-    } else if (plan->uses_hash() && key.empty()) {
+    } else if (Status runnable = PolicyApplier::CheckContext(*plan, TreatmentContext{key});
+               !runnable.ok()) {
       clean = false;
-      fmt::print("table {} uses the hash treatment but no key is configured\n", table.table_name);
+      fmt::print("{}\n", runnable.message());
     }
   }
   if (clean) fmt::print("every column of every enabled export table is covered\n");

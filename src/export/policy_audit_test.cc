@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "parquet/file_writer.h"
+#include "parquet/test_parquet_reader.h"
 
 namespace de {
 namespace {
@@ -34,11 +34,7 @@ std::string WriteFile(const Schema& schema, const std::string& version,
   parquet::WriterOptions options;
   options.key_value_metadata = {{"data_exporter.table", table},
                                 {"data_exporter.policy_version", version}};
-  StringOutputStream out;
-  auto writer = parquet::FileWriter::Open(schema, options, &out);
-  EXPECT_TRUE(writer.ok()) << writer.status().ToString();
-  EXPECT_TRUE((*writer)->Close().ok());
-  return out.data();
+  return parquet::testing::WriteParquet(schema, options, {});
 }
 
 Status Audit(const std::string& file, const ExportPlan& plan) {

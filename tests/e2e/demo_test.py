@@ -319,6 +319,16 @@ class BadInputTest(unittest.TestCase):
         absent = self.config_with("absentkey.toml", '[policy]\nhash_key_file = "/nonexistent/k"\n')
         self.assert_refused(span, 3, "/nonexistent/k", config=absent)
 
+    def test_policy_import_of_a_missing_directory(self):
+        self.assert_refused(["policy", "import", "/nonexistent/policy"], 3,
+                            "policy directory /nonexistent/policy does not exist")
+
+    def test_policy_export_into_a_file(self):
+        path = os.path.join(self.dir, "not-a-dir")
+        with open(path, "w") as f:
+            f.write("x")
+        self.assert_refused(["policy", "export", path + "/sub"], 1, "not-a-dir")
+
     def test_policy_explain_of_a_table_that_is_not_exported(self):
         self.assert_refused(["policy", "explain", "nope"], 3, "'nope' is not an export table")
 
