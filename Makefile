@@ -8,7 +8,7 @@ ASAN_DIR  ?= build/asan
 JOBS      ?= $(shell nproc)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps test-deps build build-asan demo test unit interop e2e bench format clean
+.PHONY: all deps test-deps bench-deps build build-asan demo test unit interop e2e bench format clean
 
 all: build
 
@@ -17,6 +17,9 @@ deps:
 
 test-deps:
 	@scripts/install-deps --test
+
+bench-deps:
+	@scripts/install-deps --test --bench
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDE_BUILD_TESTS=OFF
@@ -48,7 +51,7 @@ interop: test-deps build
 e2e: test-deps build
 	cd $(BUILD_DIR) && ctest -L e2e $(CTEST_ARGS)
 
-bench: build
+bench: bench-deps build
 	$(BUILD_DIR)/bench/parquet_writer_bench
 
 format:
