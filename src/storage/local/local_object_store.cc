@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -10,13 +11,14 @@
 #include <cstring>
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
 #include "storage/local/contained_path.h"
 
 namespace de {
 namespace {
 
 constexpr int kPublishAttempts = 3;
-constexpr int64_t kStaleUploadSeconds = 86'400;
 
 Status ValidateStoreKey(std::string_view key) {
   RETURN_IF_ERROR(ValidateObjectKey(key));
@@ -124,24 +126,49 @@ Result<std::string> ReadAll(int fd, uint64_t size_hint, std::string_view what) {
   }
 }
 
-// Removes upload files in `{root}/.tmp` older than kStaleUploadSeconds: left by a process that
-// died mid-upload. Younger ones may belong to another process sharing the root.
-void RemoveStaleUploads(int root_fd, int64_t now_seconds) {
+// An upload file is live while its writer holds an exclusive flock(2) on it: taken right after
+// the file is created, dropped by the kernel when the writer closes it or its process dies. So a
+// file nobody holds was abandoned by a process that died mid-upload, however young it is, and a
+// live one is kept however old it is, even when another process shares the root.
+bool IsAbandonedUpload(int dir_fd, const char* name) {
+  int fd = ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  UniqueFd file(fd);
+  return ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+}
+
+// Removes the abandoned upload files in `{root}/.tmp`.
+void RemoveAbandonedUploads(int root_fd) {
   Result<UniqueFd> tmp =
       OpenDirectoryBeneath(root_fd, {LocalObjectStore::kTempDirName}, false, "upload directory");
   if (!tmp.ok()) return;
   std::vector<FileEntry> files;
   if (!ListFilesBeneath(tmp->get(), "", &files).ok()) return;
   for (const FileEntry& file : files) {
-    struct stat st {};
-    if (file.relative_path.find('/') != std::string::npos ||
-        ::fstatat(tmp->get(), file.relative_path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      continue;
-    }
-    if (st.st_mtim.tv_sec < now_seconds - kStaleUploadSeconds) {
-      ::unlinkat(tmp->get(), file.relative_path.c_str(), 0);
+    const char* name = file.relative_path.c_str();
+    if (file.relative_path.find('/') != std::string::npos) continue;
+    if (IsAbandonedUpload(tmp->get(), name) && ::unlinkat(tmp->get(), name, 0) == 0) {
+      spdlog::info("removed the abandoned upload {}/{}", LocalObjectStore::kTempDirName, name);
     }
   }
+}
+
+// Creates and locks a new upload file (see IsAbandonedUpload). A concurrent RemoveAbandonedUploads
+// may lock and unlink the file between its creation and our lock; then it has no link left and
+// another name is tried.
+Result<UniqueFd> CreateUploadFile(std::string* path_template, const std::string& key) {
+  std::string pattern = *path_template;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    *path_template = pattern;
+    int fd = ::mkostemp(path_template->data(), O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus(errno, fmt::format("create upload of '{}'", key));
+    UniqueFd file(fd);
+    struct stat st {};
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &st) == 0 && st.st_nlink > 0) {
+      return file;
+    }
+  }
+  return Unavailable("create upload of '{}': its file kept being removed as abandoned", key);
 }
 
 // Removes the now-empty directories of `parents`, deepest first; stops at the first that still
@@ -206,7 +233,7 @@ Result<std::unique_ptr<LocalObjectStore>> LocalObjectStore::Open(LocalObjectStor
     return PermissionDenied("object store root {} is not writable: {}", resolved,
                             std::strerror(errno));
   }
-  RemoveStaleUploads(root_fd.get(), options.clock->NowSeconds());
+  RemoveAbandonedUploads(root_fd.get());
   std::unique_ptr<LocalObjectStore> store(
       new LocalObjectStore(std::move(options), resolved, std::move(root_fd)));
   Status writable = store->Ping();
@@ -225,10 +252,10 @@ Result<std::unique_ptr<OutputStream>> LocalObjectStore::Put(const std::string& k
   if (root_copy < 0) return ErrnoStatus(errno, "duplicate object store root descriptor");
   UniqueFd root_fd(root_copy);
   std::string tmp_path = fmt::format("{}/{}/put-XXXXXX", root_, kTempDirName);
-  int fd = ::mkostemp(tmp_path.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, fmt::format("create upload of '{}' in {}", key, root_));
+  Result<UniqueFd> fd = CreateUploadFile(&tmp_path, key);
+  if (!fd.ok()) return fd.status().WithContext(root_);
   return std::unique_ptr<OutputStream>(
-      new LocalUpload(std::move(root_fd), key, std::move(tmp_path), UniqueFd(fd)));
+      new LocalUpload(std::move(root_fd), key, std::move(tmp_path), std::move(*fd)));
 }
 
 Result<std::string> LocalObjectStore::Get(const std::string& key) {

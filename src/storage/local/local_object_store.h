@@ -47,9 +47,10 @@ class LocalObjectStore final : public ObjectStore {
   static constexpr std::string_view kTempDirName = ".tmp";
   static constexpr int64_t kMaxLinkSeconds = 604'800;
 
-  // Opens the store, creating the root, and removes uploads older than a day that a crashed
-  // process left in `{root}/.tmp`. kInvalidArgument if the root, signer or base URL is
-  // missing; kPermissionDenied naming the root if it cannot be created or written.
+  // Opens the store, creating the root, and removes the uploads a crashed process left in
+  // `{root}/.tmp` (an upload is live while its writer holds an flock on its file; live uploads
+  // of other processes sharing the root are kept). kInvalidArgument if the root, signer or base URL
+  // is missing; kPermissionDenied naming the root if it cannot be created or written.
   static Result<std::unique_ptr<LocalObjectStore>> Open(LocalObjectStoreOptions options);
 
   // `options.content_type` is not stored: downloads derive the type from the key.

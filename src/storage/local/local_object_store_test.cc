@@ -221,26 +221,19 @@ TEST_F(LocalObjectStoreTest, PingAndReopen) {
   EXPECT_EQ(*(*reopened)->Get("kept"), "1");
 }
 
-TEST_F(LocalObjectStoreTest, ReopenRemovesOnlyStaleUploads) {
-  auto stale = store_->Put("stale", {});
-  auto fresh = store_->Put("fresh", {});
-  ASSERT_TRUE(stale.ok() && fresh.ok());
-  ASSERT_EQ(CountEntries(root_ / ".tmp"), 2u);
-  // Two days after the files' (real) modification time.
-  clock_.SetMicros(Clock::System()->NowMicros() + int64_t{2} * 86'400 * 1'000'000);
+TEST_F(LocalObjectStoreTest, ReopenRemovesAbandonedUploadsOnly) {
+  // What a process killed mid-upload leaves: an upload file nobody holds a lock on.
+  { std::ofstream(root_ / ".tmp" / "put-killed") << "partial parquet"; }
+  auto live = store_->Put("live", {});  // held by this (living) writer, however old
+  ASSERT_TRUE(live.ok());
+  clock_.SetMicros(Clock::System()->NowMicros() + int64_t{30} * 86'400 * 1'000'000);
   store_.reset();
   ASSERT_TRUE(LocalObjectStore::Open(Options()).ok());
-  EXPECT_EQ(CountEntries(root_ / ".tmp"), 0u);
-  (*stale)->Abort();  // unlinking an already removed temp file is harmless
-}
-
-TEST_F(LocalObjectStoreTest, ReopenKeepsYoungUploads) {
-  auto pending = store_->Put("pending", {});
-  ASSERT_TRUE(pending.ok());
-  clock_.SetMicros(Clock::System()->NowMicros() + int64_t{3600} * 1'000'000);
-  store_.reset();
-  ASSERT_TRUE(LocalObjectStore::Open(Options()).ok());
+  EXPECT_FALSE(std::filesystem::exists(root_ / ".tmp" / "put-killed"));
   EXPECT_EQ(CountEntries(root_ / ".tmp"), 1u);
+  ASSERT_TRUE((*live)->Write("x").ok());
+  ASSERT_TRUE((*live)->Close().ok());
+  EXPECT_EQ(CountEntries(root_ / ".tmp"), 0u);
 }
 
 TEST_F(LocalObjectStoreTest, RequiredOptions) {
