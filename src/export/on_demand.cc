@@ -31,10 +31,11 @@ OnDemandExporter::OnDemandExporter(Warehouse* warehouse, MetadataStore* metadata
       exporter_(warehouse, store, std::move(options)),
       layout_(std::move(layout)) {}
 
-Result<std::vector<ExportPlan>> OnDemandExporter::PlanTables(
+Result<OnDemandExporter::PlannedTables> OnDemandExporter::PlanTables(
     const std::optional<std::string>& table) {
   ASSIGN_OR_RETURN(PolicySnapshot policy, metadata_->LoadPolicy());
-  std::vector<ExportPlan> plans;
+  PlannedTables planned;
+  planned.policy_version = policy.version;
   bool found = false;
   for (const ExportTable& t : policy.export_tables) {
     if (!t.enabled || (table && t.table_name != *table)) continue;
@@ -43,17 +44,17 @@ Result<std::vector<ExportPlan>> OnDemandExporter::PlanTables(
     ASSIGN_OR_RETURN(ExportPlan plan, BuildExportPlan(t, schema, policy));
     // Refuses a plan whose treatments cannot run (a hash without a key) before any work.
     RETURN_IF_ERROR(PolicyApplier::CheckContext(plan, exporter_.options().treatments));
-    plans.push_back(std::move(plan));
+    planned.plans.push_back(std::move(plan));
   }
   if (table && !found) return NotFound("table '{}' is not an enabled export table", *table);
   if (!found) return FailedPrecondition("no export table is enabled");
-  return plans;
+  return planned;
 }
 
 Result<ExportRequest> OnDemandExporter::Submit(int64_t start_time, int64_t end_time,
                                                const std::optional<std::string>& table) {
   RETURN_IF_ERROR(ValidateRange(start_time, end_time));
-  RETURN_IF_ERROR(PlanTables(table));
+  ASSIGN_OR_RETURN(PlannedTables planned, PlanTables(table));
   ExportRequest request;
   ASSIGN_OR_RETURN(request.id, NewUuidV4());
   request.start_time = start_time;
@@ -61,6 +62,7 @@ Result<ExportRequest> OnDemandExporter::Submit(int64_t start_time, int64_t end_t
   request.state = RequestState::kInProgress;
   request.created_at = clock_->NowMicros();
   request.updated_at = request.created_at;
+  request.policy_version = planned.policy_version;
   RETURN_IF_ERROR(metadata_->CreateRequest(request));
   return request;
 }
@@ -68,7 +70,8 @@ Result<ExportRequest> OnDemandExporter::Submit(int64_t start_time, int64_t end_t
 Result<TableExportResult> OnDemandExporter::ExportOne(const ExportRequest& request,
                                                       const ExportPlan& plan,
                                                       CancellationToken* cancel,
-                                                      ExportObserver* observer) {
+                                                      ExportObserver* observer,
+                                                      RequestProgress* progress) {
   for (const std::string& column : plan.UnclassifiedColumns()) {
     spdlog::warn("table {}: column {} is unclassified and was not exported", plan.table, column);
   }
@@ -82,6 +85,12 @@ Result<TableExportResult> OnDemandExporter::ExportOne(const ExportRequest& reque
   target.manifest_key = layout_.Manifest(plan.table, request.start_time, request.end_time);
   return exporter_.Export(plan, target, cancel, [&](uint64_t rows) {
     if (observer != nullptr) observer->OnRows(plan.table, rows);
+    // A lost progress write is not worth failing the export for; the final state is written
+    // by FinishRequest.
+    Status written = progress->Rows(rows);
+    if (!written.ok()) {
+      spdlog::warn("request {}: progress not recorded: {}", request.id, written.ToString());
+    }
   });
 }
 
@@ -93,25 +102,56 @@ void OnDemandExporter::RemoveFiles(const std::vector<TableExportResult>& tables)
   DeleteObjects(store_, keys);
 }
 
+Status OnDemandExporter::ExportTables(const ExportRequest& request,
+                                      const std::optional<std::string>& table,
+                                      CancellationToken* cancel, ExportObserver* observer,
+                                      std::vector<TableExportResult>* tables) {
+  ASSIGN_OR_RETURN(PlannedTables planned, PlanTables(table));
+  const std::vector<ExportPlan>& plans = planned.plans;
+  if (observer != nullptr) {
+    std::vector<std::string> names;
+    for (const ExportPlan& plan : plans) names.push_back(plan.table);
+    observer->OnPlanned(names);
+  }
+  RequestProgress progress(metadata_, clock_, request.id, request.progress);
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (observer != nullptr) observer->OnTableStarted(plans[i].table, i, plans.size());
+    // The warehouse gives no row estimate yet: progress inside a table is asymptotic.
+    progress.StartTable(i, plans.size(), std::nullopt);
+    ASSIGN_OR_RETURN(TableExportResult one,
+                     ExportOne(request, plans[i], cancel, observer, &progress));
+    if (observer != nullptr) observer->OnTableFinished(one);
+    tables->push_back(std::move(one));
+    if (i + 1 == plans.size()) break;
+    Status written = progress.FinishTable();
+    // The row is no longer ours to finish (someone else ended it): stop here.
+    if (written.code() == StatusCode::kFailedPrecondition ||
+        written.code() == StatusCode::kNotFound) {
+      return written;
+    }
+    if (!written.ok()) {
+      spdlog::warn("request {}: progress not recorded: {}", request.id, written.ToString());
+    }
+  }
+  return Status::Ok();
+}
+
 Result<OnDemandResult> OnDemandExporter::Run(const ExportRequest& request,
                                              const std::optional<std::string>& table,
-                                             CancellationToken* cancel, ExportObserver* observer) {
+                                             CancellationToken* cancel, ExportObserver* observer,
+                                             const CancellationToken* shutdown) {
   OnDemandResult result;
-  Status failure;
-  Result<std::vector<ExportPlan>> tables = PlanTables(table);
-  if (!tables.ok()) failure = tables.status();
-  for (size_t i = 0; failure.ok() && i < tables->size(); ++i) {
-    const ExportPlan& plan = (*tables)[i];
-    if (observer != nullptr) observer->OnTableStarted(plan.table, i, tables->size());
-    Result<TableExportResult> one = ExportOne(request, plan, cancel, observer);
-    if (!one.ok()) {
-      failure = one.status();
-      break;
-    }
-    if (observer != nullptr) observer->OnTableFinished(*one);
-    result.tables.push_back(std::move(one).value());
-    double progress = 100.0 * static_cast<double>(i + 1) / static_cast<double>(tables->size());
-    if (i + 1 < tables->size()) failure = metadata_->UpdateProgress(request.id, progress);
+  Status failure = ExportTables(request, table, cancel, observer, &result.tables);
+  if (!failure.ok() && shutdown != nullptr && shutdown->cancelled()) {
+    RemoveFiles(result.tables);
+    spdlog::info(
+        "request {} interrupted by shutdown after {} table(s); it resumes on the next "
+        "start",
+        request.id, result.tables.size());
+    return Cancelled(
+        "request {} was interrupted by a shutdown; it stays IN_PROGRESS and resumes "
+        "on the next start",
+        request.id);
   }
 
   std::vector<RequestFile> files;
@@ -119,14 +159,21 @@ Result<OnDemandResult> OnDemandExporter::Run(const ExportRequest& request,
   if (!failure.ok()) {
     RemoveFiles(result.tables);
     result.tables.clear();
-    state =
-        failure.code() == StatusCode::kCancelled ? RequestState::kCancelled : RequestState::kFailed;
+    bool cancelled =
+        failure.code() == StatusCode::kCancelled || (cancel != nullptr && cancel->cancelled());
+    state = cancelled ? RequestState::kCancelled : RequestState::kFailed;
   } else {
     for (const TableExportResult& t : result.tables) {
       files.insert(files.end(), t.files.begin(), t.files.end());
     }
   }
-  RETURN_IF_ERROR(metadata_->FinishRequest(request.id, state, failure.message(), files));
+  Status finished = metadata_->FinishRequest(request.id, state, failure.message(), files);
+  if (!finished.ok()) {
+    // Files of a request that is not COMPLETED must not stay behind; an IN_PROGRESS row is
+    // resumed from the start by the next recovery.
+    RemoveFiles(result.tables);
+    return finished.WithContext(fmt::format("recording the end of request {}", request.id));
+  }
   ASSIGN_OR_RETURN(std::optional<ExportRequest> final_row, metadata_->GetRequest(request.id));
   if (!final_row) return Internal("request {} vanished", request.id);
   result.request = *final_row;

@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "export/layout.h"
+#include "export/request_progress.h"
 #include "export/table_export.h"
 #include "metadata/metadata_store.h"
 
@@ -27,6 +28,8 @@ Status ValidateRange(int64_t start_time, int64_t end_time);
 class ExportObserver {
  public:
   virtual ~ExportObserver() = default;
+  // The tables the run will export, in order (called once, before the first table starts).
+  virtual void OnPlanned(const std::vector<std::string>& tables) { (void)tables; }
   virtual void OnTableStarted(const std::string& table, size_t index, size_t count) = 0;
   virtual void OnRows(const std::string& table, uint64_t rows_read) = 0;
   virtual void OnTableFinished(const TableExportResult& result) = 0;
@@ -44,25 +47,49 @@ class OnDemandExporter {
                    ExportOptions options, OnDemandLayout layout);
 
   // Validates the range, the table filter and the policy of every table the request covers
-  // (its plan can be built and run), then records a new IN_PROGRESS request. Nothing is written
-  // when it fails: kInvalidArgument for a bad range, kNotFound for a table that is not an
-  // enabled export table, kFailedPrecondition when no table is enabled, when a table's plan
-  // cannot be built (e.g. no column may be exported) or it needs a hash key and none is set.
+  // (its plan can be built and run), then records a new IN_PROGRESS request stamped with the
+  // policy version it was planned under. Nothing is written when it fails: kInvalidArgument for
+  // a bad range, kNotFound for a table that is not an enabled export table, kFailedPrecondition
+  // when no table is enabled, when a table's plan cannot be built (e.g. no column may be
+  // exported) or it needs a hash key and none is set.
   Result<ExportRequest> Submit(int64_t start_time, int64_t end_time,
                                const std::optional<std::string>& table);
 
   // Exports a submitted request to the end and records the outcome (COMPLETED with its files,
   // or FAILED/CANCELLED with the error; failed requests' files are removed). The returned Status
   // is the export's error, if any; the request row is final either way (unless the metadata
-  // store itself failed).
+  // store itself failed: then the files are removed and the row stays IN_PROGRESS).
+  //
+  // Progress (request_table.progress) grows with finished tables and rows read, never goes
+  // below request.progress, and is written at most twice a second.
+  //
+  // `cancel` stops the run: it ends CANCELLED. If `shutdown` has fired by the time the run
+  // stops early (for whatever reason), the run was interrupted by a shutdown instead: its files
+  // are removed, the row stays IN_PROGRESS for the next start to resume, and kCancelled comes
+  // back with a message saying so. The policy is planned afresh from the current snapshot; a
+  // request stamped with an older version than it ran under is only ever retired too eagerly,
+  // never handed out under the wrong policy.
   Result<OnDemandResult> Run(const ExportRequest& request, const std::optional<std::string>& table,
-                             CancellationToken* cancel, ExportObserver* observer);
+                             CancellationToken* cancel, ExportObserver* observer,
+                             const CancellationToken* shutdown = nullptr);
+
+  const OnDemandLayout& layout() const { return layout_; }
 
  private:
+  struct PlannedTables {
+    int64_t policy_version = 0;
+    std::vector<ExportPlan> plans;
+  };
+
   // The plans of the tables a request covers, from one snapshot of the policy.
-  Result<std::vector<ExportPlan>> PlanTables(const std::optional<std::string>& table);
+  Result<PlannedTables> PlanTables(const std::optional<std::string>& table);
+  // Exports every planned table into `tables`, in order; stops at the first error.
+  Status ExportTables(const ExportRequest& request, const std::optional<std::string>& table,
+                      CancellationToken* cancel, ExportObserver* observer,
+                      std::vector<TableExportResult>* tables);
   Result<TableExportResult> ExportOne(const ExportRequest& request, const ExportPlan& plan,
-                                      CancellationToken* cancel, ExportObserver* observer);
+                                      CancellationToken* cancel, ExportObserver* observer,
+                                      RequestProgress* progress);
   void RemoveFiles(const std::vector<TableExportResult>& tables);
 
   Warehouse* warehouse_;

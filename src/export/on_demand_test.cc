@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "export/links.h"
@@ -311,6 +312,115 @@ TEST_F(OnDemandTest, EmptyRangeStillPublishesAnEmptyFileAndManifest) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->tables[0].rows_written, 0u);
   EXPECT_EQ(result->tables[0].files.size(), 2u);
+}
+
+// Calls `on_finished` after each table; records what it is told.
+class RecordingObserver final : public ExportObserver {
+ public:
+  explicit RecordingObserver(std::function<void(const TableExportResult&)> on_finished = {})
+      : on_finished_(std::move(on_finished)) {}
+  void OnPlanned(const std::vector<std::string>& tables) override { planned = tables; }
+  void OnTableStarted(const std::string& table, size_t index, size_t count) override {
+    started.push_back(fmt::format("{} {}/{}", table, index, count));
+  }
+  void OnRows(const std::string&, uint64_t rows_read) override {
+    EXPECT_GT(rows_read, last_rows_by_batch);
+    last_rows_by_batch = rows_read;
+  }
+  void OnTableFinished(const TableExportResult& result) override {
+    last_rows_by_batch = 0;
+    finished.push_back(result.table);
+    if (on_finished_) on_finished_(result);
+  }
+
+  std::vector<std::string> planned;
+  std::vector<std::string> started;
+  std::vector<std::string> finished;
+  uint64_t last_rows_by_batch = 0;
+
+ private:
+  std::function<void(const TableExportResult&)> on_finished_;
+};
+
+TEST_F(OnDemandTest, SubmitStampsThePolicyVersionItPlannedWith) {
+  auto exporter = Exporter();
+  int64_t version = *metadata_->PolicyVersion();
+  auto request = exporter->Submit(kDay, kDay + 600, "incident");
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request->policy_version, version);
+  EXPECT_EQ((*metadata_->GetRequest(request->id))->policy_version, version);
+}
+
+TEST_F(OnDemandTest, ObserverSeesThePlanAndEveryTable) {
+  auto exporter = Exporter();
+  auto request = exporter->Submit(kDay, kDay + 600, std::nullopt);
+  ASSERT_TRUE(request.ok());
+  RecordingObserver observer;
+  auto result = exporter->Run(*request, std::nullopt, nullptr, &observer);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  std::vector<std::string> tables = {"cctv", "incident", "way", "way_metrics_long"};
+  EXPECT_EQ(observer.planned, tables);
+  EXPECT_EQ(observer.finished, tables);
+  EXPECT_EQ(observer.started, (std::vector<std::string>{"cctv 0/4", "incident 1/4", "way 2/4",
+                                                        "way_metrics_long 3/4"}));
+}
+
+TEST_F(OnDemandTest, ShutdownLeavesTheRequestInProgressWithoutFilesAndItCanResume) {
+  auto exporter = Exporter();
+  auto request = exporter->Submit(kDay, kDay + 600, std::nullopt);
+  ASSERT_TRUE(request.ok());
+  CancellationToken cancel;
+  CancellationToken shutdown;
+  RecordingObserver observer([&](const TableExportResult&) {
+    shutdown.Cancel();
+    cancel.Cancel();
+  });
+  auto result = exporter->Run(*request, std::nullopt, &cancel, &observer, &shutdown);
+  EXPECT_EQ(result.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(result.status().message(),
+            fmt::format("request {} was interrupted by a shutdown; it stays IN_PROGRESS and "
+                        "resumes on the next start",
+                        request->id));
+  EXPECT_EQ(observer.finished, (std::vector<std::string>{"cctv"}));
+  EXPECT_EQ(ObjectCount(), 0u) << "the finished table's files are removed too";
+  EXPECT_EQ((*metadata_->GetRequest(request->id))->state, RequestState::kInProgress);
+
+  auto resumed = exporter->Run(*request, std::nullopt, nullptr, nullptr);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_EQ(resumed->request.state, RequestState::kCompleted);
+  EXPECT_EQ(ObjectCount(), 8u);
+}
+
+TEST_F(OnDemandTest, UserCancelWithoutShutdownStillCancels) {
+  auto exporter = Exporter();
+  auto request = exporter->Submit(kDay, kDay + 600, std::nullopt);
+  ASSERT_TRUE(request.ok());
+  CancellationToken cancel;
+  CancellationToken shutdown;  // never fires
+  RecordingObserver observer([&](const TableExportResult&) { cancel.Cancel(); });
+  auto result = exporter->Run(*request, std::nullopt, &cancel, &observer, &shutdown);
+  EXPECT_EQ(result.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(ObjectCount(), 0u);
+  EXPECT_EQ((*metadata_->GetRequest(request->id))->state, RequestState::kCancelled);
+}
+
+TEST_F(OnDemandTest, ARequestFinishedElsewhereMidRunLeavesNoFiles) {
+  auto exporter = Exporter();
+  auto request = exporter->Submit(kDay, kDay + 600, std::nullopt);
+  ASSERT_TRUE(request.ok());
+  // Another process cancels the request while this one exports it.
+  RecordingObserver observer([&](const TableExportResult& table) {
+    if (table.table == "cctv") {
+      EXPECT_TRUE(
+          metadata_->FinishRequest(request->id, RequestState::kCancelled, "elsewhere", {}).ok());
+    }
+  });
+  auto result = exporter->Run(*request, std::nullopt, nullptr, &observer);
+  EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ObjectCount(), 0u);
+  auto row = metadata_->GetRequest(request->id);
+  EXPECT_EQ((*row)->state, RequestState::kCancelled);
+  EXPECT_EQ((*row)->error, "elsewhere");
 }
 
 }  // namespace

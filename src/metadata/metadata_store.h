@@ -35,6 +35,7 @@ struct ExportRequest {
   int64_t updated_at = 0;        // epoch microseconds
   std::string owner;             // replica that works on it
   int64_t lease_expires_at = 0;  // epoch microseconds; 0 = no lease
+  int64_t policy_version = 0;    // policy version it was planned under; 0 = unknown (pre-v4 row)
 };
 
 // One published file of a completed request (request_files); links are presigned from `key`
@@ -110,6 +111,12 @@ class MetadataStore {
   virtual Result<std::optional<ExportRequest>> GetRequest(const std::string& id) = 0;
   // Newest first, at most `limit`.
   virtual Result<std::vector<ExportRequest>> ListRequests(int limit) = 0;
+  // Every request in `state`, oldest first (by created_at, then id).
+  virtual Result<std::vector<ExportRequest>> ListRequestsInState(RequestState state) = 0;
+  // Every request for exactly [start_time, end_time), in any state, oldest first (by
+  // created_at, then id).
+  virtual Result<std::vector<ExportRequest>> FindRequestsByRange(int64_t start_time,
+                                                                 int64_t end_time) = 0;
   // Sets progress (0..100) of an IN_PROGRESS request; kFailedPrecondition if it is not.
   virtual Status UpdateProgress(const std::string& id, double progress) = 0;
   // Moves an IN_PROGRESS request to a final state in one transaction, recording its files when
@@ -119,6 +126,12 @@ class MetadataStore {
                                const std::vector<RequestFile>& files) = 0;
   // Files of a request, ordered by table then index (manifest last per table).
   virtual Result<std::vector<RequestFile>> ListRequestFiles(const std::string& id) = 0;
+  // Takes back a COMPLETED request whose files must no longer be handed out (exported under a
+  // policy that is no longer in force, or gone from the object store): in one transaction it
+  // becomes FAILED with `error` and its request_files rows are removed. The caller reads the
+  // files first and deletes the objects afterwards. kFailedPrecondition if it is not COMPLETED,
+  // kNotFound if it does not exist; nothing changes on any error.
+  virtual Status RetireRequest(const std::string& id, const std::string& error) = 0;
 
   // --- policy: export_tables, data_column_classification, actual_data_classifications,
   // long_table_data_classifications and the policy version ---

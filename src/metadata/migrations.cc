@@ -72,6 +72,15 @@ const std::vector<Migration>& MetadataMigrations() {
   PRIMARY KEY (table_name, metric_name)
 ))sql",
        }},
+      {4,
+       "request_policy_version",
+       {
+           // The policy version a request was planned under (0 for rows made before this
+           // migration), so a finished export is never handed out under a newer policy.
+           "ALTER TABLE request_table ADD COLUMN policy_version BIGINT NOT NULL DEFAULT 0",
+           "CREATE INDEX request_table_range ON request_table (start_time, end_time)",
+           "CREATE INDEX request_table_status ON request_table (status, created_at)",
+       }},
   };
   return kMigrations;
 }

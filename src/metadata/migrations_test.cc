@@ -38,6 +38,7 @@ TEST(MigrationsTest, ReleasedMigrationsKeepTheirVersionAndName) {
       {1, "request_tables"},
       {2, "policy_tables"},
       {3, "classification_tables"},
+      {4, "request_policy_version"},
   };
   const std::vector<Migration>& migrations = MetadataMigrations();
   ASSERT_GE(migrations.size(), released.size());

@@ -18,15 +18,23 @@ namespace {
 // Columns in the order ReadRequest expects.
 #define DE_REQUEST_COLUMNS                                                                 \
   "de_request_id, start_time, end_time, status, progress, error, created_at, updated_at, " \
-  "owner, lease_expires_at"
+  "owner, lease_expires_at, policy_version"
 
-constexpr std::string_view kInsertRequest = "INSERT INTO request_table (" DE_REQUEST_COLUMNS
-                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+constexpr std::string_view kInsertRequest =
+    "INSERT INTO request_table (" DE_REQUEST_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr std::string_view kSelectRequest =
     "SELECT " DE_REQUEST_COLUMNS " FROM request_table WHERE de_request_id = ?1";
 constexpr std::string_view kListRequests = "SELECT " DE_REQUEST_COLUMNS
                                            " FROM request_table "
                                            "ORDER BY created_at DESC, rowid DESC LIMIT ?1";
+constexpr std::string_view kListRequestsInState = "SELECT " DE_REQUEST_COLUMNS
+                                                  " FROM request_table WHERE status = ?1 "
+                                                  "ORDER BY created_at, de_request_id";
+constexpr std::string_view kFindRequestsByRange =
+    "SELECT " DE_REQUEST_COLUMNS
+    " FROM request_table WHERE start_time = ?1 AND end_time = ?2 "
+    "ORDER BY created_at, de_request_id";
 #undef DE_REQUEST_COLUMNS
 
 bool IsValidProgress(double progress) { return progress >= 0 && progress <= 100; }
@@ -46,7 +54,18 @@ Result<ExportRequest> ReadRequest(const Statement& row) {
   request.updated_at = row.Int(7);
   request.owner = row.Text(8);
   request.lease_expires_at = row.Int(9);
+  request.policy_version = row.Int(10);
   return request;
+}
+
+Result<std::vector<ExportRequest>> ReadRequests(Statement& select) {
+  std::vector<ExportRequest> requests;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return requests;
+    ASSIGN_OR_RETURN(ExportRequest request, ReadRequest(select));
+    requests.push_back(std::move(request));
+  }
 }
 
 // A deferred transaction around reads: in WAL mode every read inside it sees the database as of
@@ -341,7 +360,8 @@ Status SqliteMetadataStore::CreateRequest(const ExportRequest& request) {
       .BindInt(7, created_at)
       .BindInt(8, updated_at)
       .BindText(9, request.owner)
-      .BindInt(10, request.lease_expires_at);
+      .BindInt(10, request.lease_expires_at)
+      .BindInt(11, request.policy_version);
   Status inserted = insert.Run();
   if (inserted.code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("request '{}' already exists", request.id);
@@ -364,13 +384,22 @@ Result<std::vector<ExportRequest>> SqliteMetadataStore::ListRequests(int limit) 
   std::lock_guard<std::mutex> lock(mu_);
   ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db_.get(), kListRequests));
   select.BindInt(1, limit);
-  std::vector<ExportRequest> requests;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) return requests;
-    ASSIGN_OR_RETURN(ExportRequest request, ReadRequest(select));
-    requests.push_back(std::move(request));
-  }
+  return ReadRequests(select);
+}
+
+Result<std::vector<ExportRequest>> SqliteMetadataStore::ListRequestsInState(RequestState state) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db_.get(), kListRequestsInState));
+  select.BindText(1, RequestStateName(state));
+  return ReadRequests(select);
+}
+
+Result<std::vector<ExportRequest>> SqliteMetadataStore::FindRequestsByRange(int64_t start_time,
+                                                                            int64_t end_time) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db_.get(), kFindRequestsByRange));
+  select.BindInt(1, start_time).BindInt(2, end_time);
+  return ReadRequests(select);
 }
 
 // Caller holds mu_.
@@ -435,6 +464,28 @@ Status SqliteMetadataStore::FinishRequest(const std::string& id, RequestState st
       .BindText(5, id);
   RETURN_IF_ERROR(update.Run());
   RETURN_IF_ERROR(InsertRequestFiles(id, files));
+  return transaction->Commit();
+}
+
+Status SqliteMetadataStore::RetireRequest(const std::string& id, const std::string& error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> transaction,
+                   WriteTransaction::Begin(db_.get()));
+  ASSIGN_OR_RETURN(RequestState current, CurrentState(id));
+  if (current != RequestState::kCompleted) {
+    return FailedPrecondition("request '{}' is {}, not COMPLETED", id, RequestStateName(current));
+  }
+  ASSIGN_OR_RETURN(Statement update,
+                   Statement::Prepare(db_.get(),
+                                      "UPDATE request_table SET status = 'FAILED', error = ?1, "
+                                      "updated_at = ?2 WHERE de_request_id = ?3"));
+  update.BindText(1, error).BindInt(2, clock_->NowMicros()).BindText(3, id);
+  RETURN_IF_ERROR(update.Run());
+  ASSIGN_OR_RETURN(
+      Statement remove,
+      Statement::Prepare(db_.get(), "DELETE FROM request_files WHERE de_request_id = ?1"));
+  remove.BindText(1, id);
+  RETURN_IF_ERROR(remove.Run());
   return transaction->Commit();
 }
 

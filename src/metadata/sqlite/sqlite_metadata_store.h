@@ -38,6 +38,9 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<std::optional<ExportRequest>> GetRequest(const std::string& id) override;
   // kInvalidArgument for a negative limit.
   Result<std::vector<ExportRequest>> ListRequests(int limit) override;
+  Result<std::vector<ExportRequest>> ListRequestsInState(RequestState state) override;
+  Result<std::vector<ExportRequest>> FindRequestsByRange(int64_t start_time,
+                                                         int64_t end_time) override;
   // Also kNotFound for an unknown id, kInvalidArgument for progress outside 0..100.
   Status UpdateProgress(const std::string& id, double progress) override;
   // Also kInvalidArgument if `state` is kInProgress or files are given for another state than
@@ -47,6 +50,8 @@ class SqliteMetadataStore final : public MetadataStore {
                        const std::vector<RequestFile>& files) override;
   // Empty for an unknown id.
   Result<std::vector<RequestFile>> ListRequestFiles(const std::string& id) override;
+  // Keeps progress; updated_at from the clock.
+  Status RetireRequest(const std::string& id, const std::string& error) override;
 
   // Ordered by table_name.
   Result<std::vector<ExportTable>> ListExportTables() override;

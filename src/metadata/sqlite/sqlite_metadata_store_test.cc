@@ -259,6 +259,104 @@ TEST_F(SqliteMetadataStoreTest, ListsRequestsNewestFirst) {
   EXPECT_EQ(store_->ListRequests(-1).status().code(), StatusCode::kInvalidArgument);
 }
 
+std::vector<std::string> Ids(const Result<std::vector<ExportRequest>>& requests) {
+  EXPECT_TRUE(requests.ok()) << requests.status().ToString();
+  std::vector<std::string> ids;
+  if (!requests.ok()) return ids;
+  for (const ExportRequest& r : *requests) ids.push_back(r.id);
+  return ids;
+}
+
+ExportRequest RangeRequest(const std::string& id, int64_t start, int64_t end, int64_t created_at) {
+  ExportRequest request = NewRequest(id, created_at);
+  request.start_time = start;
+  request.end_time = end;
+  return request;
+}
+
+TEST_F(SqliteMetadataStoreTest, PolicyVersionOfARequestRoundTrips) {
+  ExportRequest request = NewRequest("v7");
+  request.policy_version = 7;
+  ASSERT_TRUE(store_->CreateRequest(request).ok());
+  EXPECT_EQ((*store_->GetRequest("v7"))->policy_version, 7);
+  EXPECT_EQ((*store_->ListRequests(10))[0].policy_version, 7);
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("unset")).ok());
+  EXPECT_EQ((*store_->GetRequest("unset"))->policy_version, 0);
+}
+
+TEST_F(SqliteMetadataStoreTest, ListsRequestsInOneStateOldestFirst) {
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("b-new", kNow + 3)).ok());
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("c-old", kNow + 1)).ok());
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("a-old", kNow + 1)).ok());  // tie: by id
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("done", kNow + 2)).ok());
+  ASSERT_TRUE(store_->FinishRequest("done", RequestState::kCompleted, "", {}).ok());
+  EXPECT_EQ(Ids(store_->ListRequestsInState(RequestState::kInProgress)),
+            (std::vector<std::string>{"a-old", "c-old", "b-new"}));
+  EXPECT_EQ(Ids(store_->ListRequestsInState(RequestState::kCompleted)),
+            (std::vector<std::string>{"done"}));
+  EXPECT_TRUE(Ids(store_->ListRequestsInState(RequestState::kCancelled)).empty());
+}
+
+TEST_F(SqliteMetadataStoreTest, FindsRequestsByExactRange) {
+  ASSERT_TRUE(store_->CreateRequest(RangeRequest("second", 100, 200, kNow + 2)).ok());
+  ASSERT_TRUE(store_->CreateRequest(RangeRequest("first", 100, 200, kNow + 1)).ok());
+  ASSERT_TRUE(store_->CreateRequest(RangeRequest("longer", 100, 201, kNow)).ok());
+  ASSERT_TRUE(store_->CreateRequest(RangeRequest("later", 101, 200, kNow)).ok());
+  ASSERT_TRUE(store_->FinishRequest("first", RequestState::kFailed, "x", {}).ok());
+  EXPECT_EQ(Ids(store_->FindRequestsByRange(100, 200)),
+            (std::vector<std::string>{"first", "second"}));
+  EXPECT_EQ(Ids(store_->FindRequestsByRange(100, 201)), (std::vector<std::string>{"longer"}));
+  EXPECT_TRUE(Ids(store_->FindRequestsByRange(0, 200)).empty());
+}
+
+TEST_F(SqliteMetadataStoreTest, RetireTakesBackACompletedRequestAndItsFiles) {
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("old")).ok());
+  std::vector<RequestFile> files = {{"way", 0, "p/way/way_000.parquet", 10, 2, false},
+                                    {"way", 0, "p/way/manifest", 5, 0, true}};
+  ASSERT_TRUE(store_->FinishRequest("old", RequestState::kCompleted, "", files).ok());
+  clock_.AdvanceSeconds(30);
+  ASSERT_TRUE(store_->RetireRequest("old", "superseded: the policy changed").ok());
+  ExportRequest retired = **store_->GetRequest("old");
+  EXPECT_EQ(retired.state, RequestState::kFailed);
+  EXPECT_EQ(retired.error, "superseded: the policy changed");
+  EXPECT_EQ(retired.progress, 100);
+  EXPECT_EQ(retired.updated_at, kNow + 30'000'000);
+  EXPECT_TRUE(store_->ListRequestFiles("old")->empty());
+
+  Status again = store_->RetireRequest("old", "again");
+  EXPECT_EQ(again.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(again.message(), "request 'old' is FAILED, not COMPLETED");
+  EXPECT_EQ((*store_->GetRequest("old"))->error, "superseded: the policy changed");
+  ASSERT_TRUE(store_->CreateRequest(NewRequest("running")).ok());
+  EXPECT_EQ(store_->RetireRequest("running", "x").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*store_->GetRequest("running"))->state, RequestState::kInProgress);
+  EXPECT_EQ(store_->RetireRequest("ghost", "x").code(), StatusCode::kNotFound);
+}
+
+TEST(SqliteMetadataStoreMigrationTest, AVersion3DatabaseGetsPolicyVersionZeroOnOldRequests) {
+  ScratchDirectory dir;
+  std::string path = dir.File("v3.db");
+  FakeClock clock(kNow);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::vector<Migration> first_three(MetadataMigrations().begin(),
+                                       MetadataMigrations().begin() + 3);
+    ASSERT_TRUE(metadata_sqlite::ApplyMigrations(db, first_three, clock).ok());
+    sqlite3_close(db);
+  }
+  RunSql(path,
+         "INSERT INTO request_table (de_request_id, start_time, end_time, status, created_at, "
+         "updated_at) VALUES ('pre-v4', 100, 200, 'COMPLETED', 1, 1)");
+  auto store = SqliteMetadataStore::Open(path, &clock);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->SchemaVersion(), 4);
+  std::optional<ExportRequest> old = *(*store)->GetRequest("pre-v4");
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->policy_version, 0);
+  EXPECT_EQ(Ids((*store)->FindRequestsByRange(100, 200)), (std::vector<std::string>{"pre-v4"}));
+}
+
 TEST_F(SqliteMetadataStoreTest, ExportTablesUpsertBumpsTheVersionOnlyOnChange) {
   ASSERT_TRUE(store_->UpsertExportTable({"way", true, "observed_at", "source", ""}).ok());
   EXPECT_EQ(*store_->PolicyVersion(), 2);
@@ -699,7 +797,7 @@ TEST(SqliteMetadataStoreMigrationTest, AVersion2DatabaseUpgradesAndKeepsItsPolic
   clock.AdvanceSeconds(60);
   auto store = SqliteMetadataStore::Open(path, &clock);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ(*(*store)->SchemaVersion(), 3);
+  EXPECT_EQ(*(*store)->SchemaVersion(), LatestSchemaVersion());
   EXPECT_EQ(CountRows(path,
                       "SELECT count(*) FROM schema_migrations WHERE version = 3 AND name = "
                       "'classification_tables' AND applied_at = '2024-03-01T00:01:00.000000Z'"),
