@@ -1,5 +1,7 @@
 #include "api/http_server.h"
 
+#include <sys/resource.h>
+
 #include <limits>
 #include <thread>
 #include <vector>
@@ -141,10 +143,27 @@ void HttpServer::Route(HttpMethod method, std::string path_or_prefix, HttpHandle
   core_->router.Add(method, std::move(path_or_prefix), std::move(handler));
 }
 
+namespace {
+
+// Every open connection holds a descriptor. Debian's default soft limit (1024) would refuse
+// connections long before the server is busy, so the soft limit is raised to the hard one.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    spdlog::debug("open-file limit raised from {} to {}", before, limit.rlim_cur);
+  }
+}
+
+}  // namespace
+
 Status HttpServer::Start() {
   std::lock_guard<std::mutex> lock(core_->lifecycle_mu);
   if (core_->state != Core::State::kNew) return FailedPrecondition("HTTP server already started");
   RETURN_IF_ERROR(core_->options.Validate());
+  RaiseOpenFileLimit();
   RETURN_IF_ERROR(core_->Listen());
   core_->handlers.emplace(static_cast<size_t>(core_->options.threads));
   core_->keep_running.emplace(core_->io.get_executor());

@@ -56,8 +56,9 @@ class HttpServer {
   // `/healthz` is built in and cannot be replaced.
   void Route(HttpMethod method, std::string path_or_prefix, HttpHandler handler);
 
-  // Validates the options, binds and listens, and starts the threads. kInvalidArgument for bad
-  // options or address; kUnavailable if the address cannot be bound; kFailedPrecondition if
+  // Validates the options, raises the process's soft open-file limit to its hard limit (each
+  // connection holds a descriptor), binds and listens, and starts the threads. kInvalidArgument for
+  // bad options or address; kUnavailable if the address cannot be bound; kFailedPrecondition if
   // called twice.
   Status Start();
 

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api/auth.h"
 #include "cli/demo.h"
 #include "cli/policy_commands.h"
 #include "cli/progress.h"
@@ -144,6 +145,22 @@ int RunStatus(const Config& config, const StatusArgs& args) {
   return request->has_value() ? kExitOk : kExitNotFound;
 }
 
+int RunTokenNew(bool admin) {
+  Result<std::string> token = NewApiToken();
+  if (!token.ok()) return ReportFailure(token.status());
+  std::string_view key = admin ? "admin_tokens" : "tokens";
+  fmt::print(
+      "{}\n\n"
+      "This is the new bearer token; it is shown only once, and only its hash is stored.\n"
+      "Add the hash to the configuration file, section [api] (keep any entries already there):\n"
+      "\n  {} = [\"{}\"]\n\n"
+      "or set DATA_EXPORTER_API_{}={} (comma-separated for several).\n"
+      "Clients send it as: Authorization: Bearer <token>\n",
+      *token, key, TokenHashEntry(*token), admin ? "ADMIN_TOKENS" : "TOKENS",
+      TokenHashEntry(*token));
+  return kExitOk;
+}
+
 }  // namespace
 
 int ReportFailure(const Status& status) {
@@ -190,9 +207,18 @@ int RunCli(int argc, char** argv) {
   status_cmd->add_flag("--json", status_args.json, "Print the requestStatus JSON");
 
   ServeArgs serve_args;
-  CLI::App* serve = app.add_subcommand("serve", "Serve downloads and health checks until stopped");
-  serve->add_option("--port", serve_args.port, "HTTP port (default: config)")
+  CLI::App* serve = app.add_subcommand(
+      "serve",
+      "Serve the GraphQL API, downloads and health checks, and run exports, until stopped");
+  serve->add_option("--port", serve_args.port, "HTTP port (default: config; 0: any free port)")
       ->check(CLI::Range(0, 65535));
+
+  bool token_admin = false;
+  CLI::App* token = app.add_subcommand("token", "Make API bearer tokens");
+  token->require_subcommand(1);
+  CLI::App* token_new = token->add_subcommand(
+      "new", "Print a fresh random token and the hash line for the configuration");
+  token_new->add_flag("--admin", token_admin, "A token for admin mutations too (admin_tokens)");
 
   PolicyArgs policy_args;
   CLI::App* policy = app.add_subcommand(
@@ -220,6 +246,8 @@ int RunCli(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitBadInput;
   }
+  // Needs no configuration: works before one exists.
+  if (token_new->parsed()) return RunTokenNew(token_admin);
   Result<Config> config = LoadConfigFor(global, config_option->count() > 0);
   if (!config.ok()) return ReportFailure(config.status());
 

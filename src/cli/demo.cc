@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -58,35 +59,79 @@ Result<Config> WithDemoHashKey(Config config) {
   return config;
 }
 
+// `text` as one single-quoted shell word.
+std::string ShellQuote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+// A curl call that POSTs `query` to the API, ready to paste into a shell.
+std::string CurlCommand(const std::string& url, const std::string& query, bool with_token) {
+  std::string body = nlohmann::json{{"query", query}}.dump();
+  std::string auth = with_token ? " -H \"Authorization: Bearer $API_TOKEN\"" : "";
+  return fmt::format("curl -s {}/graphql -H 'Content-Type: application/json'{} \\\n    -d {}", url,
+                     auth, ShellQuote(body));
+}
+
+void PrintApiExamples(const ApiService& service, const std::string& request_id) {
+  std::string url = service.LocalUrl();
+  bool token = service.auth_required();
+  fmt::print("\nThe GraphQL API is on {}/graphql{}. Try:\n", url,
+             token ? " (set API_TOKEN to your bearer token first)" : "");
+  fmt::print("  # start an export of the demo day's first hour; answers with its request id\n");
+  fmt::print("  {}\n", CurlCommand(url,
+                                   fmt::format("mutation {{ requestData(startTime: {}, endTime: "
+                                               "{}) }}",
+                                               kDemoDayStart, kDemoDayStart + 3'600),
+                                   token));
+  fmt::print("  # status and download links of the demo's export\n");
+  fmt::print("  {}\n",
+             CurlCommand(url,
+                         fmt::format("mutation {{ requestStatus(requestId: \"{}\") {{ status "
+                                     "progress dataRequestDownloadLinks }} }}",
+                                     request_id),
+                         token));
+}
+
 Status RunDemoUnsafe(const Config& base_config, const DemoArgs& args) {
   RETURN_IF_ERROR(EnsureDemoWarehouse(base_config));
   ASSIGN_OR_RETURN(Config config, WithDemoHashKey(base_config));
   ASSIGN_OR_RETURN(Services services, OpenServices(config, {}));
   RETURN_IF_ERROR(EnsureDemoPolicy(services.metadata.get()));
-  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<ApiService> service;
   if (!args.exit_after_export) {
-    // Bind first: a taken port should fail before any work is done.
-    ASSIGN_OR_RETURN(server, StartHttpServer(services));
+    // Start first: a taken port should fail before any work is done.
+    ASSIGN_OR_RETURN(service, ApiService::Start(&services));
   }
   fmt::print("Data Exporter demo: exporting {} .. {} from {}\n", UtcIso8601(kDemoDayStart),
              UtcIso8601(kDemoDayStart + 86'400), config.warehouse.path);
-  RETURN_IF_ERROR(
+  ASSIGN_OR_RETURN(
+      ExportReport report,
       RunExportAndReport(services, kDemoDayStart, kDemoDayStart + 86'400, std::nullopt, stdout));
-  if (server == nullptr) return Status::Ok();
-  fmt::print("\nServing the links on {} (objects in {}). Press Ctrl-C to stop.\n",
-             config.storage.public_base_url, services.store->root());
+  if (service == nullptr) return Status::Ok();
+  PrintApiExamples(*service, report.request_id);
+  fmt::print("\nServing the API and the links on {} (objects in {}). Press Ctrl-C to stop.\n",
+             service->LocalUrl(), services.store->root());
   std::fflush(stdout);
   WaitForStopSignal();
-  server->Stop();
+  service->Stop();
   return Status::Ok();
 }
 
 }  // namespace
 
 int RunDemo(const Config& base_config, const DemoArgs& args) {
-  Config config = WithPort(base_config, args.port);
+  Result<Config> config = WithPort(base_config, args.port);
+  if (!config.ok()) return ReportFailure(config.status());
   BlockStopSignals();
-  Status status = RunDemoUnsafe(config, args);
+  Status status = RunDemoUnsafe(*config, args);
   return status.ok() ? kExitOk : ReportFailure(status);
 }
 

@@ -3,39 +3,115 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cstdio>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include "api/download_handler.h"
+#include "api/export_api.h"
+#include "api/ops_routes.h"
 #include "cli/commands.h"
 
 namespace de {
+namespace {
 
-Config WithPort(const Config& config, int port) {
-  if (port < 0) return config;
+// A port of `host` that is free right now.
+Result<int> PickFreePort(const std::string& host) {
+  namespace ip = boost::asio::ip;
+  boost::system::error_code ec;
+  ip::address address = ip::make_address(host, ec);
+  if (ec) return InvalidArgument("http.host {} is not an IP address", host);
+  boost::asio::io_context io;
+  ip::tcp::acceptor acceptor(io);
+  ip::tcp::endpoint endpoint(address, 0);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (ec) return Unavailable("no free port on {}: {}", host, ec.message());
+  return static_cast<int>(acceptor.local_endpoint().port());
+}
+
+// Where a client on this machine reaches a server bound to `host`.
+std::string ReachableHost(const std::string& host) {
+  if (host == "0.0.0.0" || host.empty()) return "127.0.0.1";
+  if (host == "::") return "[::1]";
+  if (host.find(':') != std::string::npos) return "[" + host + "]";
+  return host;
+}
+
+}  // namespace
+
+Result<Config> WithPort(const Config& config, int port) {
+  if (port < 0 && config.http.port != 0) return config;
+  if (port < 0) port = 0;
   Config out = config;
   bool default_base = config.storage.public_base_url ==
                       fmt::format("http://{}:{}", config.http.host, config.http.port);
+  if (port == 0) {
+    ASSIGN_OR_RETURN(port, PickFreePort(config.http.host));
+  }
   out.http.port = port;
   if (default_base) out.storage.public_base_url = fmt::format("http://{}:{}", out.http.host, port);
   return out;
 }
 
-Result<std::unique_ptr<HttpServer>> StartHttpServer(const Services& services) {
+ApiService::ApiService(Services* services, Authenticator auth)
+    : services_(services), auth_(std::move(auth)) {}
+
+ApiService::~ApiService() { Stop(); }
+
+Result<std::unique_ptr<ApiService>> ApiService::Start(Services* services) {
+  const Config& config = services->config;
+  ASSIGN_OR_RETURN(Authenticator auth, AuthenticatorFromConfig(config));
+  std::unique_ptr<ApiService> service(new ApiService(services, std::move(auth)));
+  size_t concurrency = static_cast<size_t>(config.exporter.max_concurrency);
+  service->exporter_ = services->NewOnDemandExporter();
+  service->slots_ = std::make_unique<ExportSlots>(concurrency);
+  service->queue_ = std::make_unique<RequestQueue>(
+      service->exporter_.get(), services->metadata.get(), services->store.get(),
+      service->slots_.get(),
+      RequestQueueOptions{concurrency, static_cast<size_t>(config.exporter.max_queued_requests)});
+
+  ExportApiDeps deps{service->queue_.get(), services->metadata.get(), services->store.get(),
+                     services->warehouse.get(), config.storage.link_expiry_seconds};
+  ASSIGN_OR_RETURN(service->schema_, BuildExportSchema(deps));
+  service->engine_ = std::make_unique<graphql::Engine>(service->schema_.get(),
+                                                       EngineLimitsFromConfig(config.graphql));
+  service->graphql_ = std::make_unique<GraphqlHttpHandler>(service->engine_.get(), &service->auth_);
+
   HttpServerOptions options;
-  options.bind_address = services.config.http.host;
-  options.port = static_cast<uint16_t>(services.config.http.port);
-  options.threads = static_cast<int>(services.config.http.threads);
-  auto server = std::make_unique<HttpServer>(options);
-  MountDownloadRoute(*server, *services.store);
-  Status started = server->Start();
+  options.bind_address = config.http.host;
+  options.port = static_cast<uint16_t>(config.http.port);
+  options.threads = static_cast<int>(config.http.threads);
+  options.max_body_bytes = static_cast<size_t>(config.http.max_body_bytes);
+  service->server_ = std::make_unique<HttpServer>(options);
+  MountGraphqlRoute(*service->server_, *service->graphql_);
+  MountDownloadRoute(*service->server_, *services->store);
+  MountOpsRoutes(*service->server_,
+                 OpsTargets{services->metadata.get(), services->warehouse.get(),
+                            services->store.get(), service->queue_.get(), service->slots_.get()});
+
+  RETURN_IF_ERROR(service->queue_->Start().WithContext("request queue"));
+  Status started = service->server_->Start();
   if (!started.ok()) {
+    service->queue_->Stop();
     return started.WithContext(
         fmt::format("HTTP server on {}:{} (choose another with --port or "
                     "DATA_EXPORTER_HTTP_PORT)",
                     options.bind_address, options.port));
   }
-  return server;
+  return service;
+}
+
+void ApiService::Stop() {
+  if (server_) server_->Stop();
+  if (queue_) queue_->Stop();
+}
+
+std::string ApiService::LocalUrl() const {
+  return fmt::format("http://{}:{}", ReachableHost(services_->config.http.host), port());
 }
 
 void BlockStopSignals() {
@@ -57,15 +133,23 @@ void WaitForStopSignal() {
 }
 
 int RunServe(const Config& base_config, const ServeArgs& args) {
-  Config config = WithPort(base_config, args.port);
+  Result<Config> config = WithPort(base_config, args.port);
+  if (!config.ok()) return ReportFailure(config.status());
+  // A server that must not start open to the network is refused before anything is opened.
+  if (auto auth = AuthenticatorFromConfig(*config); !auth.ok()) return ReportFailure(auth.status());
   BlockStopSignals();
-  Result<Services> services = OpenServices(config, {.warehouse = false, .store = true});
+  Result<Services> services = OpenServices(*config, {});
   if (!services.ok()) return ReportFailure(services.status());
-  Result<std::unique_ptr<HttpServer>> server = StartHttpServer(*services);
-  if (!server.ok()) return ReportFailure(server.status());
-  spdlog::info("serving on http://{}:{}", config.http.host, (*server)->port());
+  Result<std::unique_ptr<ApiService>> service = ApiService::Start(&*services);
+  if (!service.ok()) return ReportFailure(service.status());
+  std::string url = (*service)->LocalUrl();
+  fmt::print("serving on {} (GraphQL: {}/graphql{})\n", url, url,
+             (*service)->auth_required() ? ", bearer token required" : "");
+  std::fflush(stdout);
+  spdlog::info("serving on http://{}:{}", config->http.host, (*service)->port());
   WaitForStopSignal();
-  (*server)->Stop();
+  (*service)->Stop();
+  spdlog::info("stopped");
   return kExitOk;
 }
 

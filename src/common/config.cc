@@ -1,6 +1,7 @@
 #include "common/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -22,9 +23,12 @@ struct KeySpec {
   // Exactly one of these is set.
   std::function<std::string*(Config&)> string_field;
   std::function<int64_t*(Config&)> int_field;
+  std::function<std::vector<std::string>*(Config&)> list_field;  // a TOML array of strings
   std::vector<std::string_view> allowed;  // strings: allowed values (empty = any)
   int64_t min = 0;                        // ints: inclusive range
   int64_t max = 0;
+  // Lists: checks one element; returns what is wrong with it, or "" when it is fine.
+  std::function<std::string(std::string_view)> check_element;
   bool secret = false;  // never rendered by RenderConfigToml
 
   std::string name() const { return fmt::format("{}.{}", section, key); }
@@ -52,6 +56,27 @@ KeySpec Int(std::string_view section, std::string_view key, std::string_view doc
   s.min = min;
   s.max = max;
   return s;
+}
+
+KeySpec List(std::string_view section, std::string_view key, std::string_view doc,
+             std::function<std::vector<std::string>*(Config&)> field,
+             std::function<std::string(std::string_view)> check_element) {
+  KeySpec s{section, key, doc};
+  s.list_field = std::move(field);
+  s.check_element = std::move(check_element);
+  return s;
+}
+
+// An API token as configured: "sha256:" and the 64 lower- or upper-case hex digits of the
+// SHA-256 of the bearer token.
+std::string CheckTokenHash(std::string_view entry) {
+  constexpr std::string_view kPrefix = "sha256:";
+  bool ok = entry.size() == kPrefix.size() + 64 && entry.starts_with(kPrefix) &&
+            std::all_of(entry.begin() + kPrefix.size(), entry.end(),
+                        [](unsigned char c) { return std::isxdigit(c) != 0; });
+  if (ok) return "";
+  return "expected \"sha256:\" and 64 hex digits (the hash of a token; `data-exporter token "
+         "new` makes one)";
 }
 
 KeySpec Secret(KeySpec spec) {
@@ -101,6 +126,9 @@ const std::vector<KeySpec>& Keys() {
           "http", "threads", "HTTP worker threads", [](Config& c) { return &c.http.threads; }, 1,
           64),
       Int(
+          "http", "max_body_bytes", "largest request body accepted (larger: 413)",
+          [](Config& c) { return &c.http.max_body_bytes; }, 1024, 16 << 20),
+      Int(
           "export", "max_file_bytes", "a new Parquet file starts past this size",
           [](Config& c) { return &c.exporter.max_file_bytes; }, 1 << 20, int64_t{1} << 40),
       Int(
@@ -126,11 +154,46 @@ const std::vector<KeySpec>& Keys() {
           "export", "max_string_bytes",
           "compress treatment: longer values go gzip+base64 into {column}_compressed",
           [](Config& c) { return &c.exporter.max_string_bytes; }, 1, int64_t{1} << 30),
+      Int(
+          "export", "max_queued_requests",
+          "on-demand requests waiting for a worker; more are refused with TOO_MANY_REQUESTS",
+          [](Config& c) { return &c.exporter.max_queued_requests; }, 1, 1'000'000),
       Secret(Str("policy", "hash_key",
                  "key of the hash treatment (prefer hash_key_file or the environment)",
                  [](Config& c) { return &c.policy.hash_key; })),
       Str("policy", "hash_key_file", "file holding the key of the hash treatment",
           [](Config& c) { return &c.policy.hash_key_file; }),
+      Int(
+          "graphql", "max_query_bytes", "longest GraphQL document accepted",
+          [](Config& c) { return &c.graphql.max_query_bytes; }, 64, 1 << 20),
+      Int(
+          "graphql", "max_tokens", "most lexical tokens in one document",
+          [](Config& c) { return &c.graphql.max_tokens; }, 16, 1'000'000),
+      Int(
+          "graphql", "max_parse_depth", "deepest nesting the parser accepts",
+          [](Config& c) { return &c.graphql.max_parse_depth; }, 4, 1'000),
+      Int(
+          "graphql", "max_field_depth", "deepest field nesting (introspection exempt)",
+          [](Config& c) { return &c.graphql.max_field_depth; }, 2, 100),
+      Int(
+          "graphql", "max_aliases", "most aliased fields in one document",
+          [](Config& c) { return &c.graphql.max_aliases; }, 0, 10'000),
+      Int(
+          "graphql", "max_directives", "most directive uses in one document",
+          [](Config& c) { return &c.graphql.max_directives; }, 0, 10'000),
+      Int(
+          "graphql", "max_errors", "most errors reported in one response",
+          [](Config& c) { return &c.graphql.max_errors; }, 1, 10'000),
+      Int(
+          "graphql", "timeout_ms", "longest one request may execute, in milliseconds",
+          [](Config& c) { return &c.graphql.timeout_ms; }, 10, 600'000),
+      List(
+          "api", "tokens",
+          "bearer tokens as \"sha256:<hex>\" hashes; required unless http.host is loopback",
+          [](Config& c) { return &c.api.tokens; }, CheckTokenHash),
+      List(
+          "api", "admin_tokens", "bearer tokens that may also call admin mutations (same form)",
+          [](Config& c) { return &c.api.admin_tokens; }, CheckTokenHash),
   };
   return keys;
 }
@@ -155,6 +218,18 @@ Status SetString(const KeySpec& spec, Config& config, std::string value, std::st
   return Status::Ok();
 }
 
+Status SetList(const KeySpec& spec, Config& config, std::vector<std::string> values,
+               std::string_view where) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    std::string problem = spec.check_element(values[i]);
+    if (!problem.empty()) {
+      return InvalidArgument("{}: {}[{}] is '{}': {}", where, spec.name(), i, values[i], problem);
+    }
+  }
+  *spec.list_field(config) = std::move(values);
+  return Status::Ok();
+}
+
 Status SetInt(const KeySpec& spec, Config& config, int64_t value, std::string_view where) {
   if (value < spec.min || value > spec.max) {
     return InvalidArgument("{}: {} is {}, expected {}..{}", where, spec.name(), value, spec.min,
@@ -168,21 +243,43 @@ std::string Where(std::string_view origin, const toml::source_region& source) {
   return fmt::format("{}:{}", origin, source.begin.line);
 }
 
+std::string_view TypeName(const toml::node& node) {
+  return toml::impl::node_type_friendly_names[static_cast<int>(node.type())];
+}
+
+Status ApplyTomlList(const KeySpec& spec, const toml::node& node, Config& config,
+                     const std::string& where) {
+  const toml::array* array = node.as_array();
+  if (array == nullptr) {
+    return InvalidArgument("{}: {} must be an array of strings, got {}", where, spec.name(),
+                           TypeName(node));
+  }
+  std::vector<std::string> values;
+  for (const toml::node& element : *array) {
+    const auto* text = element.as_string();
+    if (text == nullptr) {
+      return InvalidArgument("{}: {}[{}] must be a string, got {}", where, spec.name(),
+                             values.size(), TypeName(element));
+    }
+    values.push_back(text->get());
+  }
+  return SetList(spec, config, std::move(values), where);
+}
+
 Status ApplyTomlValue(const KeySpec& spec, const toml::node& node, Config& config,
                       std::string_view origin) {
   std::string where = Where(origin, node.source());
+  if (spec.list_field) return ApplyTomlList(spec, node, config, where);
   if (spec.string_field) {
     const auto* value = node.as_string();
     if (value == nullptr) {
-      return InvalidArgument("{}: {} must be a string, got {}", where, spec.name(),
-                             toml::impl::node_type_friendly_names[static_cast<int>(node.type())]);
+      return InvalidArgument("{}: {} must be a string, got {}", where, spec.name(), TypeName(node));
     }
     return SetString(spec, config, value->get(), where);
   }
   const auto* value = node.as_integer();
   if (value == nullptr) {
-    return InvalidArgument("{}: {} must be an integer, got {}", where, spec.name(),
-                           toml::impl::node_type_friendly_names[static_cast<int>(node.type())]);
+    return InvalidArgument("{}: {} must be an integer, got {}", where, spec.name(), TypeName(node));
   }
   return SetInt(spec, config, value->get(), where);
 }
@@ -194,7 +291,7 @@ Status ApplyToml(const toml::table& root, Config& config, std::string_view origi
     if (section_table == nullptr) {
       return InvalidArgument(
           "{}: '{}' must be a [section]; known sections: service, warehouse, "
-          "metadata, storage, http, export, policy",
+          "metadata, storage, http, export, policy, graphql, api",
           Where(origin, section_node.source()), section);
     }
     for (const auto& [key, node] : *section_table) {
@@ -209,9 +306,29 @@ Status ApplyToml(const toml::table& root, Config& config, std::string_view origi
   return Status::Ok();
 }
 
+// "a, b,,c" → {"a", "b", "c"}: comma-separated, blanks around and empty elements dropped.
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view element = text.substr(0, comma);
+    while (!element.empty() && std::isspace(static_cast<unsigned char>(element.front()))) {
+      element.remove_prefix(1);
+    }
+    while (!element.empty() && std::isspace(static_cast<unsigned char>(element.back()))) {
+      element.remove_suffix(1);
+    }
+    if (!element.empty()) out.emplace_back(element);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 Status ApplyEnvValue(const KeySpec& spec, const std::string& var, const std::string& text,
                      Config& config) {
   std::string where = "environment " + var;
+  if (spec.list_field) return SetList(spec, config, SplitList(text), where);
   if (spec.string_field) return SetString(spec, config, text, where);
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -309,9 +426,10 @@ std::string RenderConfigToml(const Config& config) {
       section = spec.section;
       out += fmt::format("{}[{}]\n", out.empty() ? "" : "\n", section);
     }
-    // A JSON string is a valid TOML basic string (same escapes).
-    std::string value = spec.string_field ? nlohmann::json(*spec.string_field(copy)).dump()
-                                          : fmt::format("{}", *spec.int_field(copy));
+    // A JSON string (or array of strings) is a valid TOML basic string (array): same escapes.
+    std::string value = spec.list_field     ? nlohmann::json(*spec.list_field(copy)).dump()
+                        : spec.string_field ? nlohmann::json(*spec.string_field(copy)).dump()
+                                            : fmt::format("{}", *spec.int_field(copy));
     if (spec.secret) {
       // A secret is never printed; the line stays commented out so the output parses back.
       bool set = !spec.string_field(copy)->empty();

@@ -47,6 +47,7 @@ struct HttpConfig {
   std::string host = "127.0.0.1";
   int64_t port = 8080;
   int64_t threads = 2;
+  int64_t max_body_bytes = 64 * 1024;  // larger request bodies get 413
 };
 
 struct ExportConfig {
@@ -58,6 +59,7 @@ struct ExportConfig {
   int64_t max_concurrency = 4;        // MAX_CONCURRENCY_LIMIT
   int64_t max_retry_count = 3;        // MAX_RETRY_COUNT
   int64_t max_string_bytes = 65'535;  // `compress` threshold (the Redshift VARCHAR limit)
+  int64_t max_queued_requests = 100;  // on-demand requests waiting for a worker; beyond: refused
 };
 
 struct PolicyConfig {
@@ -65,6 +67,25 @@ struct PolicyConfig {
   // DATA_EXPORTER_POLICY_HASH_KEY from a secret); never printed by `data-exporter config`.
   std::string hash_key;
   std::string hash_key_file;  // file whose content (trailing newline removed) is the key
+};
+
+// Limits of the GraphQL engine (graphql/engine.h), checked before a request executes.
+struct GraphqlConfig {
+  int64_t max_query_bytes = 16 * 1024;
+  int64_t max_tokens = 2'000;
+  int64_t max_parse_depth = 64;
+  int64_t max_field_depth = 10;  // introspection is exempt
+  int64_t max_aliases = 15;
+  int64_t max_directives = 50;
+  int64_t max_errors = 100;
+  int64_t timeout_ms = 30'000;
+};
+
+// Bearer tokens of the API, stored as "sha256:<64 hex digits>" of the token (never the token).
+// Required whenever http.host is not a loopback address.
+struct ApiConfig {
+  std::vector<std::string> tokens;        // may call queries and requestData/requestStatus
+  std::vector<std::string> admin_tokens;  // may also call admin mutations (cancelRequest)
 };
 
 struct Config {
@@ -75,6 +96,8 @@ struct Config {
   HttpConfig http;
   ExportConfig exporter;  // TOML section [export]
   PolicyConfig policy;
+  GraphqlConfig graphql;
+  ApiConfig api;
 
   // Fills path defaults that depend on other keys (data_dir, http.host/port).
   void ResolveDefaults();

@@ -149,5 +149,97 @@ TEST(ConfigTest, HashKeyIsNeverRendered) {
   EXPECT_NE(RenderConfigToml(Config()).find("not set"), std::string::npos);
 }
 
+const std::string kHashA = "sha256:" + std::string(64, 'a');
+const std::string kHashB = "sha256:" + std::string(32, '0') + std::string(32, 'F');
+
+TEST(ConfigTest, ServiceDefaults) {
+  auto config = ParseConfig("", "test.toml", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->exporter.max_queued_requests, 100);
+  EXPECT_EQ(config->http.max_body_bytes, 65536);
+  EXPECT_EQ(config->graphql.max_query_bytes, 16384);
+  EXPECT_EQ(config->graphql.max_tokens, 2000);
+  EXPECT_EQ(config->graphql.max_parse_depth, 64);
+  EXPECT_EQ(config->graphql.max_field_depth, 10);
+  EXPECT_EQ(config->graphql.max_aliases, 15);
+  EXPECT_EQ(config->graphql.max_directives, 50);
+  EXPECT_EQ(config->graphql.max_errors, 100);
+  EXPECT_EQ(config->graphql.timeout_ms, 30000);
+  EXPECT_TRUE(config->api.tokens.empty());
+  EXPECT_TRUE(config->api.admin_tokens.empty());
+}
+
+TEST(ConfigTest, ReadsTokenHashesAndLimits) {
+  auto config = ParseConfig("[api]\ntokens = [\"" + kHashA + "\", \"" + kHashB +
+                                "\"]\nadmin_tokens = []\n[graphql]\nmax_field_depth = 12\n"
+                                "[export]\nmax_queued_requests = 7\n",
+                            "de.toml", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->api.tokens, (std::vector<std::string>{kHashA, kHashB}));
+  EXPECT_TRUE(config->api.admin_tokens.empty());
+  EXPECT_EQ(config->graphql.max_field_depth, 12);
+  EXPECT_EQ(config->exporter.max_queued_requests, 7);
+}
+
+TEST(ConfigTest, BadTokenEntriesNameKeyIndexAndForm) {
+  auto plain =
+      ParseConfig("[api]\n\ntokens = [\"" + kHashA + "\", \"my-secret\"]\n", "de.toml", {});
+  ASSERT_FALSE(plain.ok());
+  EXPECT_EQ(plain.status().message(),
+            "de.toml:3: api.tokens[1] is 'my-secret': expected \"sha256:\" and 64 hex digits (the "
+            "hash of a token; `data-exporter token new` makes one)");
+  auto not_array = ParseConfig("[api]\nadmin_tokens = \"" + kHashA + "\"\n", "de.toml", {});
+  ASSERT_FALSE(not_array.ok());
+  EXPECT_EQ(not_array.status().message(),
+            "de.toml:2: api.admin_tokens must be an array of strings, got string");
+  auto number = ParseConfig("[api]\ntokens = [1]\n", "de.toml", {});
+  ASSERT_FALSE(number.ok());
+  EXPECT_EQ(number.status().message(), "de.toml:2: api.tokens[0] must be a string, got integer");
+  auto short_hex = ParseConfig("[api]\ntokens = [\"sha256:abc\"]\n", "de.toml", {});
+  EXPECT_FALSE(short_hex.ok());
+}
+
+TEST(ConfigTest, TokenListsFromTheEnvironment) {
+  auto config = ParseConfig("[api]\ntokens = [\"" + kHashB + "\"]\n", "de.toml",
+                            {{"DATA_EXPORTER_API_TOKENS", " " + kHashA + " ,, " + kHashB + ","},
+                             {"DATA_EXPORTER_API_ADMIN_TOKENS", kHashB}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->api.tokens, (std::vector<std::string>{kHashA, kHashB}));
+  EXPECT_EQ(config->api.admin_tokens, (std::vector<std::string>{kHashB}));
+  auto bad = ParseConfig("", "de.toml", {{"DATA_EXPORTER_API_ADMIN_TOKENS", "x"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("environment DATA_EXPORTER_API_ADMIN_TOKENS: "
+                                        "api.admin_tokens[0] is 'x'"),
+            std::string::npos)
+      << bad.status().message();
+}
+
+TEST(ConfigTest, GraphqlLimitsAreRangeChecked) {
+  auto zero = ParseConfig("[graphql]\nmax_tokens = 0\n", "de.toml", {});
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.status().message(), "de.toml:2: graphql.max_tokens is 0, expected 16..1000000");
+  auto timeout = ParseConfig("", "de.toml", {{"DATA_EXPORTER_GRAPHQL_TIMEOUT_MS", "1"}});
+  ASSERT_FALSE(timeout.ok());
+  EXPECT_EQ(timeout.status().message(),
+            "environment DATA_EXPORTER_GRAPHQL_TIMEOUT_MS: graphql.timeout_ms is 1, expected "
+            "10..600000");
+  auto queue = ParseConfig("[export]\nmax_queued_requests = 0\n", "de.toml", {});
+  EXPECT_FALSE(queue.ok());
+}
+
+TEST(ConfigTest, TokenHashesRoundTrip) {
+  auto config = ParseConfig(
+      "[api]\nadmin_tokens = [\"" + kHashA + "\"]\n[http]\nmax_body_bytes = 2048\n", "de.toml", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  std::string text = RenderConfigToml(*config);
+  EXPECT_NE(text.find("admin_tokens = [\"" + kHashA + "\"]"), std::string::npos) << text;
+  EXPECT_NE(text.find("tokens = []"), std::string::npos) << text;
+  auto again = ParseConfig(text, "rendered.toml", {});
+  ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << text;
+  EXPECT_EQ(again->api.admin_tokens, config->api.admin_tokens);
+  EXPECT_EQ(again->http.max_body_bytes, 2048);
+  EXPECT_EQ(RenderConfigToml(*again), text);
+}
+
 }  // namespace
 }  // namespace de
