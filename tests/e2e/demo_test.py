@@ -16,20 +16,14 @@ import time
 import unittest
 import urllib.parse
 
+from e2e_support import duckdb_facts, free_port
+
 EXE = os.environ["DE_EXE"]
-NODE = os.environ["DE_NODE"]
-NODE_DIR = os.environ["DE_NODE_DIR"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Personal columns the demo policy drops (de, or the drop treatment): never in a file. The other
 # personal columns leave only through a treatment; leak_test.py checks their values.
 DROPPED_PERSONAL = {"reporter_name", "reporter_email"}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_config(directory, port, extra=""):
@@ -52,15 +46,6 @@ def curl(url, extra=()):
                              capture_output=True, text=True, timeout=60)
         with open(body.name, "rb") as f:
             return int(out.stdout), f.read()
-
-
-def duckdb_facts(paths):
-    out = subprocess.run([NODE, os.path.join(NODE_DIR, "parquet_facts.mjs"), *paths],
-                         capture_output=True, text=True, timeout=300,
-                         cwd=NODE_DIR)
-    if out.returncode != 0:
-        raise AssertionError("duckdb reader failed: " + out.stderr)
-    return json.loads(out.stdout)
 
 
 def tree(directory):

@@ -24,12 +24,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
 import time
 import unittest
+
+from e2e_support import free_port
 
 EXE = os.environ["DE_EXE"]
 NODE = os.environ["DE_NODE"]
@@ -68,12 +69,6 @@ MASKED = re.compile(r"\*+\d{3}")
 # A base64-encoded gzip stream starts with these characters (1f 8b 08).
 GZIP_BASE64 = b"H4sI"
 BASE64_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_config(directory, codec, warehouse=None):

@@ -18,7 +18,6 @@ import decimal
 import glob
 import gzip
 import hashlib
-import hmac
 import json
 import os
 import re
@@ -28,9 +27,10 @@ import subprocess
 import tempfile
 import unittest
 
+import e2e_support
+from e2e_support import half_away, iso_micros, mask, micros_of, read_rows
+
 EXE = os.environ["DE_EXE"]
-NODE = os.environ["DE_NODE"]
-NODE_DIR = os.environ["DE_NODE_DIR"]
 
 DAY = 1_795_132_800  # 2026-11-20T00:00:00Z: every case's rows lie in this day
 FULL_DAY = (DAY, DAY + 86_400)
@@ -48,51 +48,13 @@ def wh_time(seconds, micros=0):
     return f"{text}.{micros:06d}" if micros else text
 
 
-def iso_micros(micros, utc=False):
-    """How read_rows.mjs prints a timestamp of `micros` since the epoch."""
-    moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=micros)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + ("Z" if utc else "")
-
-
 def iso(seconds, micros=0, utc=False):
     return iso_micros(seconds * 1_000_000 + micros, utc)
 
 
-def micros_of(text):
-    """Microseconds since the epoch of a warehouse timestamp text (offset or Z = UTC if none)."""
-    text = text.replace("T", " ").replace("Z", "+00:00")
-    moment = datetime.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    delta = moment - datetime.datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
 def hmac_hex(value):
-    """The hash treatment: HMAC-SHA256 under HASH_KEY of the value's bytes (integers: decimal)."""
-    if value is None:
-        return None
-    if isinstance(value, int):
-        message = str(value).encode()
-    elif isinstance(value, str):
-        message = value.encode()
-    else:
-        message = bytes(value)
-    return hmac.new(HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
-def mask(value, keep):
-    """mask:N: the last N code points kept, every earlier one '*'."""
-    if value is None:
-        return None
-    hidden = max(0, len(value) - keep)
-    return "*" * hidden + value[hidden:]
-
-
-def half_away(text, digits):
-    """`text` (a decimal number) rounded half away from zero to `digits` decimals."""
-    return decimal.Decimal(text).quantize(decimal.Decimal(1).scaleb(-digits),
-                                          rounding=decimal.ROUND_HALF_UP)
+    """The hash treatment under HASH_KEY."""
+    return e2e_support.hmac_hex(HASH_KEY, value)
 
 
 def round_double(value, digits):
@@ -276,11 +238,7 @@ class PolicyCaseBase(unittest.TestCase):
         return sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
 
     def read_rows(self, path):
-        out = subprocess.run([NODE, os.path.join(NODE_DIR, "read_rows.mjs"), path],
-                             capture_output=True, text=True, timeout=120, cwd=NODE_DIR)
-        if out.returncode != 0:
-            raise AssertionError("duckdb reader failed: " + out.stderr)
-        return json.loads(out.stdout)
+        return read_rows(path)
 
     def export(self, table, start=FULL_DAY[0], end=FULL_DAY[1]):
         """Exports one table, checks what every export must satisfy, and reads it back."""

@@ -17,10 +17,8 @@ Environment: DE_EXE (the binary), DE_NODE (node), DE_NODE_DIR (tests/node with n
 import atexit
 import collections
 import csv
-import datetime
 import decimal
 import hashlib
-import hmac
 import json
 import os
 import re
@@ -35,9 +33,11 @@ import time
 
 import requests
 
+import e2e_support
+from e2e_support import duckdb_facts, half_away, iso_micros, mask, micros_of, read_rows
+
 EXE = os.environ["DE_EXE"]
-NODE = os.environ["DE_NODE"]
-NODE_DIR = os.environ["DE_NODE_DIR"]
+from e2e_support import NODE, NODE_DIR  # noqa: F401 (re-exported for the API tests)
 
 DAY = 1_795_132_800  # 2026-11-20T00:00:00Z, the demo warehouse's day (src/cli/demo.cc)
 DAY_END = DAY + 86_400
@@ -47,8 +47,6 @@ NOT_REQUESTED = "Request has not been requested"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 SERVING_RE = re.compile(r"serving on http://(\[[^\]]+\]|[^\s:/]+):(\d+)")
-
-UTC = datetime.timezone.utc
 
 
 def run_cli(config, *args, timeout=300, env=None):
@@ -354,31 +352,6 @@ class Client:
 
 # --- what the policy lets out of the warehouse --------------------------------------------------
 
-def micros_of(value):
-    """Microseconds since the epoch of a warehouse time value: integer epoch seconds, or text
-    'YYYY-MM-DD HH:MM:SS[.ffffff][offset]' (no offset = UTC)."""
-    if isinstance(value, int):
-        return value * 1_000_000
-    if isinstance(value, float):
-        return round(value * 1_000_000)
-    moment = datetime.datetime.fromisoformat(value.replace("T", " ").replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    delta = moment - datetime.datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def iso_micros(micros, utc=False):
-    """How read_rows.mjs prints a timestamp."""
-    moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=micros)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + ("Z" if utc else "")
-
-
-def half_away(text, digits):
-    return decimal.Decimal(text).quantize(decimal.Decimal(1).scaleb(-digits),
-                                          rounding=decimal.ROUND_HALF_UP)
-
-
 def read_policy(policy_dir):
     """The four policy CSV files as lists of dicts."""
     out = {}
@@ -429,7 +402,7 @@ class TablePolicy:
 
 
 def hmac_hex(value):
-    return hmac.new(HASH_KEY.encode(), str(value).encode(), hashlib.sha256).hexdigest()
+    return e2e_support.hmac_hex(HASH_KEY, value)
 
 
 def apply_treatment(value, treatment, duck_type):
@@ -443,9 +416,7 @@ def apply_treatment(value, treatment, duck_type):
     if treatment == "hash":
         return hmac_hex(value)
     if treatment.startswith("mask:"):
-        keep = int(treatment[5:])
-        hidden = max(0, len(value) - keep)
-        return "*" * hidden + value[hidden:]
+        return mask(value, int(treatment[5:]))
     if treatment.startswith("round:") and duck_type in ("DOUBLE", "FLOAT"):
         return float(half_away(repr(float(value)), int(treatment[6:])))
     if treatment.startswith("truncate_time:"):
@@ -541,24 +512,6 @@ class Expectation:
                 raise AssertionError(f"{self.policy.table}: a cell of {columns} is not computed")
             out[tuple(cells)] += 1
         return out
-
-
-def read_rows(path):
-    """What DuckDB reads from one Parquet file (tests/node/read_rows.mjs)."""
-    out = subprocess.run([NODE, os.path.join(NODE_DIR, "read_rows.mjs"), path],
-                         capture_output=True, text=True, timeout=300, cwd=NODE_DIR)
-    if out.returncode != 0:
-        raise AssertionError(f"DuckDB could not read {path}: {out.stderr}")
-    return json.loads(out.stdout)
-
-
-def duckdb_facts(paths):
-    """{path: {"rows": N, "columns": [...]}} as DuckDB reads each file (parquet_facts.mjs)."""
-    out = subprocess.run([NODE, os.path.join(NODE_DIR, "parquet_facts.mjs"), *paths],
-                         capture_output=True, text=True, timeout=300, cwd=NODE_DIR)
-    if out.returncode != 0:
-        raise AssertionError("DuckDB could not read the files: " + out.stderr)
-    return json.loads(out.stdout)
 
 
 def download(links, directory, session=None):
