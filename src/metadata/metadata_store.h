@@ -99,6 +99,63 @@ struct PolicySnapshot {
   bool SameRules(const PolicySnapshot& other) const;
 };
 
+// State of one table's job in a daily run (table_export_job_statuses.status). Stored with the
+// original system's spelling: "IN-PROGRESS", "COMPLETED", "FAILED".
+enum class JobState {
+  kInProgress,  // its warehouse query was submitted (attempt `attempt`)
+  kCompleted,   // its files are published
+  kFailed,      // gave up: MAX_RETRY_COUNT attempts, or an error that is never retried
+};
+std::string_view JobStateName(JobState state);
+std::optional<JobState> ParseJobState(std::string_view name);
+
+// One row of table_export_job_statuses: one table of one daily run.
+struct TableJobStatus {
+  std::string run_date;  // local calendar day exported, "YYYY-MM-DD"
+  std::string table_name;
+  JobState state = JobState::kInProgress;
+  int attempt = 0;          // 1-based attempt number of the latest try
+  int64_t started_at = 0;   // epoch microseconds, start of the latest attempt
+  int64_t finished_at = 0;  // epoch microseconds; 0 while IN-PROGRESS
+  uint64_t rows_read = 0;   // reconciliation counts (DESIGN.md §3.4) of the COMPLETED attempt
+  uint64_t rows_dropped_by_policy = 0;
+  uint64_t rows_written = 0;
+  uint64_t bytes_written = 0;  // data files
+  uint64_t files = 0;          // data files
+  std::string error;           // last error; empty when COMPLETED
+  std::vector<std::string> unclassified_columns;
+  std::string owner;             // replica working on it
+  int64_t lease_expires_at = 0;  // epoch microseconds; 0 = no lease
+  friend bool operator==(const TableJobStatus&, const TableJobStatus&) = default;
+};
+
+// Outcome of a daily run (daily_runs.status). "RUNNING", "SUCCESS", "PARTIAL-SUCCESS", "FAILED".
+enum class DailyRunState { kRunning, kSuccess, kPartialSuccess, kFailed };
+std::string_view DailyRunStateName(DailyRunState state);
+std::optional<DailyRunState> ParseDailyRunState(std::string_view name);
+
+// One row of daily_runs: the latest run of one local calendar day.
+struct DailyRun {
+  std::string run_date;  // "YYYY-MM-DD", the primary key
+  DailyRunState state = DailyRunState::kRunning;
+  std::string trigger;     // "schedule" | "catch-up" | "cli" | "api"
+  int64_t start_time = 0;  // epoch seconds, the day's UTC bounds [start_time, end_time)
+  int64_t end_time = 0;
+  int64_t started_at = 0;   // epoch microseconds
+  int64_t finished_at = 0;  // epoch microseconds; 0 while RUNNING
+  int64_t policy_version = 0;
+  int tables_total = 0;
+  int tables_completed = 0;
+  int tables_failed = 0;
+  std::string error;  // run-level error (e.g. the policy could not be loaded)
+  std::string owner;  // replica running it
+  friend bool operator==(const DailyRun&, const DailyRun&) = default;
+};
+
+// True for a run_date: exactly "YYYY-MM-DD" naming a real calendar day ("2024-02-29" is one,
+// "2023-02-29", "2024-3-01" and "2024-03-01T00:00" are not).
+bool IsIsoDate(std::string_view text);
+
 // Thread-safe: every method may be called from any thread.
 class MetadataStore {
  public:
@@ -152,6 +209,24 @@ class MetadataStore {
   virtual Result<int64_t> ReplacePolicy(const PolicySnapshot& policy) = 0;
   // Increases on every policy change; starts at 1 with the first migration.
   virtual Result<int64_t> PolicyVersion() = 0;
+
+  // --- daily runs: daily_runs and table_export_job_statuses ---
+  // Inserts the run, or replaces every column of the existing row for run.run_date.
+  // kInvalidArgument for a run_date that is not "YYYY-MM-DD".
+  virtual Status UpsertDailyRun(const DailyRun& run) = 0;
+  virtual Result<std::optional<DailyRun>> GetDailyRun(const std::string& run_date) = 0;
+  // Newest run_date first, at most `limit`.
+  virtual Result<std::vector<DailyRun>> ListDailyRuns(int limit) = 0;
+  // Runs with run_date in [from, to] (inclusive, "YYYY-MM-DD"), oldest first.
+  virtual Result<std::vector<DailyRun>> ListDailyRunsBetween(const std::string& from,
+                                                             const std::string& to) = 0;
+  // Inserts the job, or replaces every column of the existing (run_date, table_name) row.
+  // kInvalidArgument for a bad run_date or an empty table name.
+  virtual Status UpsertTableJob(const TableJobStatus& job) = 0;
+  virtual Result<std::optional<TableJobStatus>> GetTableJob(const std::string& run_date,
+                                                            const std::string& table) = 0;
+  // Jobs of one run, ordered by table_name.
+  virtual Result<std::vector<TableJobStatus>> ListTableJobs(const std::string& run_date) = 0;
 
   // Cheap reachability check for readiness probes.
   virtual Status Ping() = 0;

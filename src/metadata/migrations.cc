@@ -81,6 +81,47 @@ const std::vector<Migration>& MetadataMigrations() {
            "CREATE INDEX request_table_range ON request_table (start_time, end_time)",
            "CREATE INDEX request_table_status ON request_table (status, created_at)",
        }},
+      {5,
+       "daily_runs",
+       {
+           // One row per (local calendar day, table) of the daily export. started_at and
+           // finished_at are NULL until set; unclassified_columns is a JSON array of names.
+           R"sql(CREATE TABLE table_export_job_statuses (
+  run_date TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('IN-PROGRESS', 'COMPLETED', 'FAILED')),
+  attempt INTEGER NOT NULL,
+  started_at BIGINT,
+  finished_at BIGINT,
+  rows_read BIGINT NOT NULL DEFAULT 0,
+  rows_dropped_by_policy BIGINT NOT NULL DEFAULT 0,
+  rows_written BIGINT NOT NULL DEFAULT 0,
+  bytes_written BIGINT NOT NULL DEFAULT 0,
+  files BIGINT NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  unclassified_columns TEXT NOT NULL DEFAULT '[]',
+  owner TEXT NOT NULL DEFAULT '',
+  lease_expires_at BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_date, table_name)
+))sql",
+           "CREATE INDEX table_export_job_statuses_status ON table_export_job_statuses (status)",
+           // The latest run of each day. `trigger` is an SQL keyword, hence run_trigger.
+           R"sql(CREATE TABLE daily_runs (
+  run_date TEXT NOT NULL PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('RUNNING', 'SUCCESS', 'PARTIAL-SUCCESS', 'FAILED')),
+  run_trigger TEXT NOT NULL,
+  start_time BIGINT NOT NULL,
+  end_time BIGINT NOT NULL,
+  started_at BIGINT NOT NULL,
+  finished_at BIGINT NOT NULL,
+  policy_version BIGINT NOT NULL,
+  tables_total INTEGER NOT NULL,
+  tables_completed INTEGER NOT NULL,
+  tables_failed INTEGER NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL DEFAULT ''
+))sql",
+       }},
   };
   return kMigrations;
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "metadata/sqlite/sqlite_daily_runs.h"
 #include "metadata/sqlite/sqlite_migrations.h"
 
 namespace de {
@@ -618,6 +619,46 @@ Result<int64_t> SqliteMetadataStore::ChangePolicy(
 Result<int64_t> SqliteMetadataStore::PolicyVersion() {
   std::lock_guard<std::mutex> lock(mu_);
   return SelectPolicyVersion(db_.get());
+}
+
+// --- daily runs ---
+
+Status SqliteMetadataStore::UpsertDailyRun(const DailyRun& run) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metadata_sqlite::UpsertDailyRun(db_.get(), run);
+}
+
+Result<std::optional<DailyRun>> SqliteMetadataStore::GetDailyRun(const std::string& run_date) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metadata_sqlite::SelectDailyRun(db_.get(), run_date);
+}
+
+Result<std::vector<DailyRun>> SqliteMetadataStore::ListDailyRuns(int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metadata_sqlite::SelectDailyRuns(db_.get(), limit);
+}
+
+Result<std::vector<DailyRun>> SqliteMetadataStore::ListDailyRunsBetween(const std::string& from,
+                                                                        const std::string& to) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metadata_sqlite::SelectDailyRunsBetween(db_.get(), from, to);
+}
+
+Status SqliteMetadataStore::UpsertTableJob(const TableJobStatus& job) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metadata_sqlite::UpsertTableJob(db_.get(), job);
+}
+
+Result<std::optional<TableJobStatus>> SqliteMetadataStore::GetTableJob(const std::string& run_date,
+                                                                       const std::string& table) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metadata_sqlite::SelectTableJob(db_.get(), run_date, table);
+}
+
+Result<std::vector<TableJobStatus>> SqliteMetadataStore::ListTableJobs(
+    const std::string& run_date) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metadata_sqlite::SelectTableJobs(db_.get(), run_date);
 }
 
 Status SqliteMetadataStore::Ping() {

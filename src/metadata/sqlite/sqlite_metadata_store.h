@@ -70,6 +70,24 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<int64_t> ReplacePolicy(const PolicySnapshot& policy) override;
   Result<int64_t> PolicyVersion() override;
 
+  // Daily runs (sqlite_daily_runs.h). Every method also returns kInvalidArgument naming the
+  // field, changing nothing, for a run_date (or from/to) that is not IsIsoDate() and for an
+  // empty table name; kDataLoss naming the row for a stored status or unclassified_columns this
+  // program cannot read. Nothing is stamped from the clock: the rows are stored as given.
+  Status UpsertDailyRun(const DailyRun& run) override;
+  Result<std::optional<DailyRun>> GetDailyRun(const std::string& run_date) override;
+  // kInvalidArgument for a negative limit.
+  Result<std::vector<DailyRun>> ListDailyRuns(int limit) override;
+  // Empty when from > to.
+  Result<std::vector<DailyRun>> ListDailyRunsBetween(const std::string& from,
+                                                     const std::string& to) override;
+  // started_at and finished_at of 0 are stored as NULL; unclassified_columns as a JSON array
+  // (kInvalidArgument for a name that is not valid UTF-8).
+  Status UpsertTableJob(const TableJobStatus& job) override;
+  Result<std::optional<TableJobStatus>> GetTableJob(const std::string& run_date,
+                                                    const std::string& table) override;
+  Result<std::vector<TableJobStatus>> ListTableJobs(const std::string& run_date) override;
+
   Status Ping() override;
 
   // The highest migration version applied to the database.

@@ -350,7 +350,7 @@ TEST(SqliteMetadataStoreMigrationTest, AVersion3DatabaseGetsPolicyVersionZeroOnO
          "updated_at) VALUES ('pre-v4', 100, 200, 'COMPLETED', 1, 1)");
   auto store = SqliteMetadataStore::Open(path, &clock);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ(*(*store)->SchemaVersion(), 4);
+  EXPECT_EQ(*(*store)->SchemaVersion(), LatestSchemaVersion());
   std::optional<ExportRequest> old = *(*store)->GetRequest("pre-v4");
   ASSERT_TRUE(old.has_value());
   EXPECT_EQ(old->policy_version, 0);
@@ -837,6 +837,396 @@ TEST_F(SqliteMetadataStoreTest, ClassificationTablesCheckTheirCodes) {
   PolicySnapshot policy = *store_->LoadPolicy();
   EXPECT_EQ(policy.sources, (std::vector<SourceClassification>{{"HERE", "de"}}));
   EXPECT_EQ(policy.metrics, (std::vector<MetricClassification>{{"p", "speed", "hwc", "round:1"}}));
+}
+
+// --- daily runs: daily_runs and table_export_job_statuses ---
+
+// Every field set to something other than its default.
+DailyRun SampleRun(const std::string& run_date) {
+  DailyRun run;
+  run.run_date = run_date;
+  run.state = DailyRunState::kPartialSuccess;
+  run.trigger = "catch-up";
+  run.start_time = 1'709'211'600;  // 2024-03-01 00:00 Australia/Melbourne (UTC+11)
+  run.end_time = 1'709'298'000;
+  run.started_at = kNow + 1;
+  run.finished_at = kNow + 2;
+  run.policy_version = 7;
+  run.tables_total = 6;
+  run.tables_completed = 4;
+  run.tables_failed = 2;
+  run.error = "probe: warehouse unavailable";
+  run.owner = "replica-a";
+  return run;
+}
+
+TableJobStatus SampleJob(const std::string& run_date, const std::string& table) {
+  TableJobStatus job;
+  job.run_date = run_date;
+  job.table_name = table;
+  job.state = JobState::kCompleted;
+  job.attempt = 3;
+  job.started_at = kNow + 10;
+  job.finished_at = kNow + 20;
+  job.rows_read = 5'000'000'000;  // beyond 32 bits
+  job.rows_dropped_by_policy = 2;
+  job.rows_written = 4'999'999'998;
+  job.bytes_written = 123'456'789'012;
+  job.files = 12;
+  job.error = "attempt 2: connection reset";
+  job.unclassified_columns = {"new_column", "ünïcødé \"quoted\" \\ back"};
+  job.owner = "replica-b";
+  job.lease_expires_at = kNow + 60'000'000;
+  return job;
+}
+
+std::vector<std::string> RunDates(const Result<std::vector<DailyRun>>& runs) {
+  EXPECT_TRUE(runs.ok()) << runs.status().ToString();
+  std::vector<std::string> dates;
+  if (!runs.ok()) return dates;
+  for (const DailyRun& run : *runs) dates.push_back(run.run_date);
+  return dates;
+}
+
+std::vector<std::string> TableNames(const Result<std::vector<TableJobStatus>>& jobs) {
+  EXPECT_TRUE(jobs.ok()) << jobs.status().ToString();
+  std::vector<std::string> names;
+  if (!jobs.ok()) return names;
+  for (const TableJobStatus& job : *jobs) names.push_back(job.table_name);
+  return names;
+}
+
+// Dates a run_date must refuse: wrong shape, or not a day of the calendar.
+std::vector<std::string> BadDates() {
+  return {
+      "",           "2024-3-01",        "2024-03-1",   "24-03-01",
+      "2024/03/01", "2024-03-01T00:00", " 2024-03-01", "2024-03-01 ",
+      "2024-02-30", "2023-02-29",       "2024-13-01",  "2024-00-10",
+      "2024-04-31", "2024-01-00",       "+024-03-01",  "2024-0a-01",
+      "2024_03_01",
+  };
+}
+
+TEST_F(SqliteMetadataStoreTest, DailyRunRoundTripsEveryField) {
+  DailyRun run = SampleRun("2024-03-01");
+  ASSERT_TRUE(store_->UpsertDailyRun(run).ok());
+  Result<std::optional<DailyRun>> stored = store_->GetDailyRun("2024-03-01");
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ(**stored, run);
+  EXPECT_FALSE(store_->GetDailyRun("2024-03-02")->has_value());
+  EXPECT_EQ(CountRows(path_,
+                      "SELECT count(*) FROM daily_runs WHERE run_date = '2024-03-01' AND "
+                      "status = 'PARTIAL-SUCCESS' AND run_trigger = 'catch-up'"),
+            1);
+
+  for (DailyRunState state : {DailyRunState::kRunning, DailyRunState::kSuccess,
+                              DailyRunState::kPartialSuccess, DailyRunState::kFailed}) {
+    run.state = state;
+    ASSERT_TRUE(store_->UpsertDailyRun(run).ok()) << DailyRunStateName(state);
+    EXPECT_EQ((*store_->GetDailyRun("2024-03-01"))->state, state) << DailyRunStateName(state);
+  }
+}
+
+TEST_F(SqliteMetadataStoreTest, UpsertDailyRunReplacesEveryColumn) {
+  ASSERT_TRUE(store_->UpsertDailyRun(SampleRun("2024-02-29")).ok());
+  DailyRun rerun;  // every field different from SampleRun, empty strings included
+  rerun.run_date = "2024-02-29";
+  rerun.state = DailyRunState::kRunning;
+  rerun.trigger = "cli";
+  rerun.start_time = 1;
+  rerun.end_time = 2;
+  rerun.started_at = 3;
+  rerun.finished_at = 0;
+  rerun.policy_version = 8;
+  rerun.tables_total = 1;
+  rerun.tables_completed = 0;
+  rerun.tables_failed = 0;
+  ASSERT_TRUE(store_->UpsertDailyRun(rerun).ok());
+  EXPECT_EQ(*store_->GetDailyRun("2024-02-29"), rerun);
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM daily_runs"), 1);
+}
+
+TEST_F(SqliteMetadataStoreTest, ListsDailyRunsNewestFirst) {
+  for (const char* date : {"2024-03-02", "2024-02-29", "2024-03-10", "2023-12-31"}) {
+    ASSERT_TRUE(store_->UpsertDailyRun(SampleRun(date)).ok()) << date;
+  }
+  EXPECT_EQ(RunDates(store_->ListDailyRuns(10)),
+            (std::vector<std::string>{"2024-03-10", "2024-03-02", "2024-02-29", "2023-12-31"}));
+  EXPECT_EQ(RunDates(store_->ListDailyRuns(2)),
+            (std::vector<std::string>{"2024-03-10", "2024-03-02"}));
+  EXPECT_TRUE(RunDates(store_->ListDailyRuns(0)).empty());
+  EXPECT_EQ(store_->ListDailyRuns(-1).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ((*store_->ListDailyRuns(1))[0], SampleRun("2024-03-10"));
+}
+
+TEST_F(SqliteMetadataStoreTest, ListsDailyRunsBetweenInclusiveBoundsOldestFirst) {
+  for (const char* date : {"2024-03-02", "2024-02-28", "2024-03-01", "2024-02-29", "2024-03-03"}) {
+    ASSERT_TRUE(store_->UpsertDailyRun(SampleRun(date)).ok()) << date;
+  }
+  EXPECT_EQ(RunDates(store_->ListDailyRunsBetween("2024-02-29", "2024-03-02")),
+            (std::vector<std::string>{"2024-02-29", "2024-03-01", "2024-03-02"}));
+  EXPECT_EQ(RunDates(store_->ListDailyRunsBetween("2024-03-01", "2024-03-01")),
+            (std::vector<std::string>{"2024-03-01"}));
+  EXPECT_EQ(RunDates(store_->ListDailyRunsBetween("2000-01-01", "2024-02-28")),
+            (std::vector<std::string>{"2024-02-28"}));
+  EXPECT_EQ(RunDates(store_->ListDailyRunsBetween("2024-03-03", "2099-12-31")),
+            (std::vector<std::string>{"2024-03-03"}));
+  EXPECT_TRUE(RunDates(store_->ListDailyRunsBetween("2024-03-02", "2024-03-01")).empty());
+  EXPECT_TRUE(RunDates(store_->ListDailyRunsBetween("2024-04-01", "2024-04-30")).empty());
+
+  Status bad_from = store_->ListDailyRunsBetween("2024-02-30", "2024-03-02").status();
+  EXPECT_EQ(bad_from.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad_from.message(),
+            "daily run list from '2024-02-30' is not a YYYY-MM-DD calendar date");
+  Status bad_to = store_->ListDailyRunsBetween("2024-02-01", "2024-3-2").status();
+  EXPECT_EQ(bad_to.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad_to.message(), "daily run list to '2024-3-2' is not a YYYY-MM-DD calendar date");
+}
+
+TEST_F(SqliteMetadataStoreTest, BadDailyRunsChangeNothing) {
+  DailyRun stored = SampleRun("2024-03-01");
+  ASSERT_TRUE(store_->UpsertDailyRun(stored).ok());
+  for (const std::string& date : BadDates()) {
+    DailyRun run = SampleRun(date);
+    Status status = store_->UpsertDailyRun(run);
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << date;
+    EXPECT_EQ(status.message(),
+              fmt::format("daily run run_date '{}' is not a YYYY-MM-DD calendar date", date));
+    EXPECT_EQ(store_->GetDailyRun(date).status().code(), StatusCode::kInvalidArgument) << date;
+  }
+  DailyRun unknown_state = SampleRun("2024-03-01");
+  unknown_state.state = static_cast<DailyRunState>(99);
+  unknown_state.error = "must not be stored";
+  Status refused = store_->UpsertDailyRun(unknown_state);
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << refused.ToString();
+  EXPECT_NE(refused.message().find("daily run 2024-03-01"), std::string::npos) << refused.message();
+
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM daily_runs"), 1);
+  EXPECT_EQ(*store_->GetDailyRun("2024-03-01"), stored);
+}
+
+TEST_F(SqliteMetadataStoreTest, TableJobRoundTripsEveryField) {
+  TableJobStatus job = SampleJob("2024-03-01", "道路_交通量 ünïcode");
+  job.error = std::string(200'000, 'e') + " — the end";
+  ASSERT_TRUE(store_->UpsertTableJob(job).ok());
+  Result<std::optional<TableJobStatus>> stored =
+      store_->GetTableJob("2024-03-01", "道路_交通量 ünïcode");
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ(**stored, job);
+  EXPECT_FALSE(store_->GetTableJob("2024-03-02", "道路_交通量 ünïcode")->has_value());
+  EXPECT_FALSE(store_->GetTableJob("2024-03-01", "道路_交通量")->has_value());
+  EXPECT_EQ(CountRows(path_,
+                      "SELECT count(*) FROM table_export_job_statuses WHERE status = 'COMPLETED' "
+                      "AND json_array_length(unclassified_columns) = 2 AND "
+                      "json_extract(unclassified_columns, '$[0]') = 'new_column'"),
+            1);
+
+  for (JobState state : {JobState::kInProgress, JobState::kCompleted, JobState::kFailed}) {
+    job.state = state;
+    ASSERT_TRUE(store_->UpsertTableJob(job).ok()) << JobStateName(state);
+    EXPECT_EQ((*store_->GetTableJob(job.run_date, job.table_name))->state, state);
+  }
+}
+
+TEST_F(SqliteMetadataStoreTest, UnsetJobTimesAreNullAndNoColumnsAnEmptyArray) {
+  TableJobStatus job;  // a job just submitted: defaults everywhere else
+  job.run_date = "2024-03-01";
+  job.table_name = "way";
+  job.attempt = 1;
+  ASSERT_TRUE(store_->UpsertTableJob(job).ok());
+  EXPECT_EQ(*store_->GetTableJob("2024-03-01", "way"), job);
+  EXPECT_EQ(CountRows(path_,
+                      "SELECT count(*) FROM table_export_job_statuses WHERE started_at IS NULL "
+                      "AND finished_at IS NULL AND unclassified_columns = '[]' AND "
+                      "status = 'IN-PROGRESS'"),
+            1);
+}
+
+TEST_F(SqliteMetadataStoreTest, UpsertTableJobReplacesEveryColumn) {
+  ASSERT_TRUE(store_->UpsertTableJob(SampleJob("2024-03-01", "way")).ok());
+  TableJobStatus retry;
+  retry.run_date = "2024-03-01";
+  retry.table_name = "way";
+  retry.state = JobState::kInProgress;
+  retry.attempt = 4;
+  retry.started_at = kNow + 100;
+  ASSERT_TRUE(store_->UpsertTableJob(retry).ok());
+  EXPECT_EQ(*store_->GetTableJob("2024-03-01", "way"), retry);
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM table_export_job_statuses"), 1);
+}
+
+TEST_F(SqliteMetadataStoreTest, ListsTheJobsOfOneRunByTableName) {
+  for (const char* table : {"way", "Way", "édition", "probe", "cctv"}) {
+    ASSERT_TRUE(store_->UpsertTableJob(SampleJob("2024-03-01", table)).ok()) << table;
+  }
+  ASSERT_TRUE(store_->UpsertTableJob(SampleJob("2024-03-02", "alpha")).ok());
+  // Byte order: upper case before lower case, UTF-8 after ASCII.
+  EXPECT_EQ(TableNames(store_->ListTableJobs("2024-03-01")),
+            (std::vector<std::string>{"Way", "cctv", "probe", "way", "édition"}));
+  EXPECT_EQ(TableNames(store_->ListTableJobs("2024-03-02")), (std::vector<std::string>{"alpha"}));
+  EXPECT_TRUE(TableNames(store_->ListTableJobs("2024-03-03")).empty());
+  EXPECT_EQ((*store_->ListTableJobs("2024-03-02"))[0], SampleJob("2024-03-02", "alpha"));
+  EXPECT_EQ(store_->ListTableJobs("2024-3-1").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteMetadataStoreTest, BadTableJobsChangeNothing) {
+  TableJobStatus stored = SampleJob("2024-03-01", "way");
+  ASSERT_TRUE(store_->UpsertTableJob(stored).ok());
+  for (const std::string& date : BadDates()) {
+    Status status = store_->UpsertTableJob(SampleJob(date, "way"));
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << date;
+    EXPECT_EQ(status.message(),
+              fmt::format("table job run_date '{}' is not a YYYY-MM-DD calendar date", date));
+    EXPECT_EQ(store_->GetTableJob(date, "way").status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(store_->ListTableJobs(date).status().code(), StatusCode::kInvalidArgument);
+  }
+  Status no_table = store_->UpsertTableJob(SampleJob("2024-03-01", ""));
+  EXPECT_EQ(no_table.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(no_table.message(), "table job of 2024-03-01 needs a table_name");
+  EXPECT_EQ(store_->GetTableJob("2024-03-01", "").status().code(), StatusCode::kInvalidArgument);
+
+  TableJobStatus not_utf8 = SampleJob("2024-03-01", "way");
+  not_utf8.unclassified_columns = {"ok", "bad\xff"};
+  Status refused = store_->UpsertTableJob(not_utf8);
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("unclassified_columns of table job 2024-03-01/way"),
+            std::string::npos)
+      << refused.message();
+
+  TableJobStatus unknown_state = SampleJob("2024-03-01", "way");
+  unknown_state.state = static_cast<JobState>(99);
+  refused = store_->UpsertTableJob(unknown_state);
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << refused.ToString();
+  EXPECT_NE(refused.message().find("table job 2024-03-01/way"), std::string::npos)
+      << refused.message();
+
+  EXPECT_EQ(CountRows(path_, "SELECT count(*) FROM table_export_job_statuses"), 1);
+  EXPECT_EQ(*store_->GetTableJob("2024-03-01", "way"), stored);
+}
+
+TEST_F(SqliteMetadataStoreTest, DailyTablesCheckTheirStatuses) {
+  // The database refuses unknown statuses and missing keys from writers that bypass the store.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  auto run_row = [&](std::string_view date, std::string_view status) {
+    std::string sql = fmt::format(
+        "INSERT INTO daily_runs (run_date, status, run_trigger, start_time, end_time, "
+        "started_at, finished_at, policy_version, tables_total, tables_completed, tables_failed) "
+        "VALUES ({}, '{}', 'schedule', 0, 86400, 1, 0, 1, 0, 0, 0)",
+        date, status);
+    return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  };
+  auto job_row = [&](std::string_view table, std::string_view status) {
+    std::string sql = fmt::format(
+        "INSERT INTO table_export_job_statuses (run_date, table_name, status, attempt) "
+        "VALUES ('2024-03-01', {}, '{}', 1)",
+        table, status);
+    return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  };
+  EXPECT_EQ(run_row("'2024-03-01'", "RUNNING"), SQLITE_OK);
+  EXPECT_EQ(run_row("'2024-03-02'", "PARTIAL-SUCCESS"), SQLITE_OK);
+  EXPECT_NE(run_row("'2024-03-03'", "PARTIAL_SUCCESS"), SQLITE_OK);
+  EXPECT_NE(run_row("'2024-03-03'", "DONE"), SQLITE_OK);
+  EXPECT_NE(run_row("'2024-03-03'", "running"), SQLITE_OK);
+  EXPECT_NE(run_row("NULL", "RUNNING"), SQLITE_OK);
+  EXPECT_NE(run_row("'2024-03-01'", "SUCCESS"), SQLITE_OK);  // primary key
+  EXPECT_EQ(job_row("'way'", "IN-PROGRESS"), SQLITE_OK);
+  EXPECT_NE(job_row("'probe'", "IN_PROGRESS"), SQLITE_OK);
+  EXPECT_NE(job_row("'probe'", "CANCELLED"), SQLITE_OK);
+  EXPECT_NE(job_row("NULL", "FAILED"), SQLITE_OK);
+  EXPECT_NE(job_row("'way'", "FAILED"), SQLITE_OK);  // primary key
+  sqlite3_close(db);
+
+  EXPECT_EQ(RunDates(store_->ListDailyRuns(10)),
+            (std::vector<std::string>{"2024-03-02", "2024-03-01"}));
+  EXPECT_EQ(TableNames(store_->ListTableJobs("2024-03-01")), (std::vector<std::string>{"way"}));
+  TableJobStatus defaults = **store_->GetTableJob("2024-03-01", "way");
+  EXPECT_EQ(defaults.rows_written, 0u);
+  EXPECT_TRUE(defaults.unclassified_columns.empty());
+  EXPECT_EQ(defaults.lease_expires_at, 0);
+}
+
+TEST_F(SqliteMetadataStoreTest, UnreadableDailyRowsAreDataLossNamingTheRow) {
+  ASSERT_TRUE(store_->UpsertDailyRun(SampleRun("2024-03-01")).ok());
+  ASSERT_TRUE(store_->UpsertTableJob(SampleJob("2024-03-01", "way")).ok());
+  ASSERT_TRUE(store_->UpsertTableJob(SampleJob("2024-03-01", "probe")).ok());
+  // A future version's status, written past the CHECK constraint.
+  RunSql(path_,
+         "PRAGMA ignore_check_constraints = ON;"
+         "UPDATE daily_runs SET status = 'ABANDONED';"
+         "UPDATE table_export_job_statuses SET status = 'SKIPPED' WHERE table_name = 'way';"
+         "UPDATE table_export_job_statuses SET unclassified_columns = '[\"a\", 1]' "
+         "WHERE table_name = 'probe'");
+
+  Status run = store_->GetDailyRun("2024-03-01").status();
+  EXPECT_EQ(run.code(), StatusCode::kDataLoss);
+  EXPECT_EQ(run.message(), "daily run 2024-03-01 has an unknown status 'ABANDONED'");
+  EXPECT_EQ(store_->ListDailyRuns(5).status().message(), run.message());
+  EXPECT_EQ(store_->ListDailyRunsBetween("2024-03-01", "2024-03-01").status().message(),
+            run.message());
+
+  Status way = store_->GetTableJob("2024-03-01", "way").status();
+  EXPECT_EQ(way.code(), StatusCode::kDataLoss);
+  EXPECT_EQ(way.message(), "table job 2024-03-01/way has an unknown status 'SKIPPED'");
+  Status probe = store_->GetTableJob("2024-03-01", "probe").status();
+  EXPECT_EQ(probe.code(), StatusCode::kDataLoss);
+  EXPECT_EQ(probe.message(),
+            "table job 2024-03-01/probe has unclassified_columns '[\"a\", 1]' that are not a "
+            "JSON array of strings");
+  EXPECT_EQ(store_->ListTableJobs("2024-03-01").status().code(), StatusCode::kDataLoss);
+
+  for (const char* text : {"not json", "{}", "\"a\"", "", "[\"a\""}) {
+    RunSql(path_, fmt::format("UPDATE table_export_job_statuses SET unclassified_columns = '{}' "
+                              "WHERE table_name = 'probe'",
+                              text));
+    EXPECT_EQ(store_->GetTableJob("2024-03-01", "probe").status().code(), StatusCode::kDataLoss)
+        << text;
+  }
+}
+
+TEST(SqliteMetadataStoreMigrationTest, AVersion4DatabaseGetsTheDailyTablesAndKeepsItsRows) {
+  ScratchDirectory dir;
+  std::string path = dir.File("v4.db");
+  FakeClock clock(kNow);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::vector<Migration> first_four(MetadataMigrations().begin(),
+                                      MetadataMigrations().begin() + 4);
+    ASSERT_EQ(first_four.back().name, "request_policy_version");
+    ASSERT_TRUE(metadata_sqlite::ApplyMigrations(db, first_four, clock).ok());
+    sqlite3_close(db);
+  }
+  RunSql(path,
+         "INSERT INTO request_table (de_request_id, start_time, end_time, status, created_at, "
+         "updated_at, policy_version) VALUES ('v4-request', 100, 200, 'COMPLETED', 1, 1, 3);"
+         "INSERT INTO export_tables VALUES ('way', TRUE, 'observed_at', 'source', NULL);"
+         "UPDATE policy_state SET policy_version = 3");
+  EXPECT_EQ(CountRows(path, "SELECT count(*) FROM sqlite_master WHERE name = 'daily_runs'"), 0);
+
+  clock.AdvanceSeconds(60);
+  auto store = SqliteMetadataStore::Open(path, &clock);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->SchemaVersion(), 5);
+  EXPECT_EQ(CountRows(path,
+                      "SELECT count(*) FROM schema_migrations WHERE version = 5 AND name = "
+                      "'daily_runs' AND applied_at = '2024-03-01T00:01:00.000000Z'"),
+            1);
+  std::optional<ExportRequest> request = *(*store)->GetRequest("v4-request");
+  ASSERT_TRUE(request.has_value());
+  EXPECT_EQ(request->state, RequestState::kCompleted);
+  EXPECT_EQ(request->policy_version, 3);
+  EXPECT_EQ(*(*store)->PolicyVersion(), 3);
+  EXPECT_EQ(*(*store)->ListExportTables(),
+            (std::vector<ExportTable>{{"way", true, "observed_at", "source", ""}}));
+
+  EXPECT_TRUE(RunDates((*store)->ListDailyRuns(10)).empty());
+  ASSERT_TRUE((*store)->UpsertDailyRun(SampleRun("2024-03-01")).ok());
+  ASSERT_TRUE((*store)->UpsertTableJob(SampleJob("2024-03-01", "way")).ok());
+  EXPECT_EQ(*(*store)->GetDailyRun("2024-03-01"), SampleRun("2024-03-01"));
+  EXPECT_EQ(*(*store)->GetTableJob("2024-03-01", "way"), SampleJob("2024-03-01", "way"));
 }
 
 }  // namespace
