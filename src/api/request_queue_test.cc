@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "export/embedded_backends_testing.h"
 #include "metadata/sqlite/sqlite_metadata_store.h"
 #include "policy/demo_policy.h"
 #include "storage/local/local_object_store.h"
@@ -77,6 +78,7 @@ class GatedWarehouse final : public Warehouse {
     return inner_->DescribeTable(table);
   }
   Status Ping() override { return inner_->Ping(); }
+  const ScanGauge& scan_gauge() const override { return inner_->scan_gauge(); }
 
   Result<std::unique_ptr<BatchReader>> Scan(const ScanSpec& spec,
                                             CancellationToken* cancel) override {
@@ -153,26 +155,13 @@ class RequestQueueTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/request_queue_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto warehouse = SqliteWarehouse::Open(*warehouse_path_);
-    ASSERT_TRUE(warehouse.ok()) << warehouse.status().ToString();
-    warehouse_ = std::move(warehouse).value();
+    dir_ = testing_support::FreshTestDirectory("request_queue");
+    testing_support::EmbeddedBackends backends;
+    ASSERT_NO_FATAL_FAILURE(backends.Open(*warehouse_path_, dir_, &clock_));
+    warehouse_ = std::move(backends.warehouse);
     gate_ = std::make_unique<GatedWarehouse>(warehouse_.get());
-    auto metadata = SqliteMetadataStore::Open(dir_ + "/metadata.db", &clock_);
-    ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
-    metadata_ = std::move(metadata).value();
-    auto signer = LinkSigner::LoadOrCreateKey(dir_);
-    ASSERT_TRUE(signer.ok());
-    LocalObjectStoreOptions options;
-    options.root = dir_ + "/objects";
-    options.signer = std::make_shared<const LinkSigner>(std::move(signer).value());
-    options.clock = &clock_;
-    auto store = LocalObjectStore::Open(std::move(options));
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
+    metadata_ = std::move(backends.metadata);
+    store_ = std::move(backends.store);
     ASSERT_TRUE(metadata_->ReplacePolicy(TwoTablePolicy()).ok());
     ExportOptions export_options;
     export_options.batch_rows = 4096;

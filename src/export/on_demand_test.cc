@@ -10,6 +10,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "export/embedded_backends_testing.h"
 #include "export/links.h"
 #include "metadata/sqlite/sqlite_metadata_store.h"
 #include "policy/demo_policy.h"
@@ -36,6 +37,9 @@ class FaultyObjectStore final : public ObjectStore {
   Result<std::string> Get(const std::string& key) override { return inner_->Get(key); }
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override {
     return inner_->List(prefix);
+  }
+  Status Copy(const std::string& from, const std::string& to) override {
+    return inner_->Copy(from, to);
   }
   Status Delete(const std::string& key) override { return inner_->Delete(key); }
   Result<PresignedUrl> Presign(const std::string& key, int64_t expires) override {
@@ -81,25 +85,12 @@ class OnDemandTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/on_demand_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto warehouse = SqliteWarehouse::Open(*warehouse_path_);
-    ASSERT_TRUE(warehouse.ok()) << warehouse.status().ToString();
-    warehouse_ = std::move(warehouse).value();
-    auto metadata = SqliteMetadataStore::Open(dir_ + "/metadata.db", &clock_);
-    ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
-    metadata_ = std::move(metadata).value();
-    auto signer = LinkSigner::LoadOrCreateKey(dir_);
-    ASSERT_TRUE(signer.ok());
-    LocalObjectStoreOptions options;
-    options.root = dir_ + "/objects";
-    options.signer = std::make_shared<const LinkSigner>(std::move(signer).value());
-    options.clock = &clock_;
-    auto store = LocalObjectStore::Open(std::move(options));
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
+    dir_ = testing_support::FreshTestDirectory("on_demand");
+    testing_support::EmbeddedBackends backends;
+    ASSERT_NO_FATAL_FAILURE(backends.Open(*warehouse_path_, dir_, &clock_));
+    warehouse_ = std::move(backends.warehouse);
+    metadata_ = std::move(backends.metadata);
+    store_ = std::move(backends.store);
     faulty_ = std::make_unique<FaultyObjectStore>(store_.get());
     LoadDemoPolicy();
   }

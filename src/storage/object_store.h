@@ -49,6 +49,9 @@ class ObjectStore {
   virtual Result<std::string> Get(const std::string& key) = 0;
   // Objects whose key starts with `prefix`, sorted by key.
   virtual Result<std::vector<ObjectInfo>> List(const std::string& prefix) = 0;
+  // Copies an object inside the store, replacing `to` atomically (a reader sees the old or the
+  // new object, never a mix); kNotFound if `from` is absent. S3: CopyObject.
+  virtual Status Copy(const std::string& from, const std::string& to) = 0;
   // Removes an object; OK if it was already absent.
   virtual Status Delete(const std::string& key) = 0;
   // A GET link for `key` valid for `expires_in_seconds` from now (1..604800).

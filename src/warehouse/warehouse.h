@@ -77,6 +77,23 @@ class BatchReader {
   virtual Result<bool> Next(Batch* batch) = 0;
 };
 
+// Counts a backend's open scans (readers not yet destroyed) and the most open at once, so the
+// concurrency limit can be checked where it matters and shown in /metrics. Thread-safe.
+class ScanGauge {
+ public:
+  ScanGauge();
+  // Wraps `reader` so that it counts as open until it is destroyed. The gauge may die first.
+  std::unique_ptr<BatchReader> Track(std::unique_ptr<BatchReader> reader) const;
+  size_t open() const;
+  size_t peak() const;
+  void ResetPeak() const;
+
+  struct Counts;  // shared with the readers it tracks
+
+ private:
+  std::shared_ptr<Counts> counts_;
+};
+
 // Thread-safe: every method may be called from several threads; each scan uses its own
 // connection or statement.
 class Warehouse {
@@ -95,6 +112,8 @@ class Warehouse {
                                                     CancellationToken* cancel) = 0;
   // Cheap reachability check for readiness probes.
   virtual Status Ping() = 0;
+  // Scans open right now, and the most open at once.
+  virtual const ScanGauge& scan_gauge() const = 0;
 };
 
 }  // namespace de

@@ -290,6 +290,24 @@ Result<std::vector<ObjectInfo>> LocalObjectStore::List(const std::string& prefix
   return objects;
 }
 
+Status LocalObjectStore::Copy(const std::string& from, const std::string& to) {
+  RETURN_IF_ERROR(ValidateStoreKey(to));
+  ASSIGN_OR_RETURN(LocalObjectFile source, OpenObject(from));
+  // Streams through an upload, so `to` appears whole by rename, and memory stays bounded.
+  ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, Put(to, PutOptions{}));
+  std::string buffer(1 << 20, '\0');
+  uint64_t copied = 0;
+  while (copied < source.size) {
+    ssize_t n = ::pread(source.fd.get(), buffer.data(), buffer.size(), static_cast<off_t>(copied));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus(errno, fmt::format("read object '{}'", from));
+    if (n == 0) return DataLoss("object '{}' shrank while it was copied", from);
+    RETURN_IF_ERROR(out->Write(std::string_view(buffer.data(), static_cast<size_t>(n))));
+    copied += static_cast<uint64_t>(n);
+  }
+  return out->Close();
+}
+
 Status LocalObjectStore::Delete(const std::string& key) {
   RETURN_IF_ERROR(ValidateStoreKey(key));
   std::vector<std::string_view> segments = SplitKey(key);

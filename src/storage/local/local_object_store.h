@@ -59,6 +59,7 @@ class LocalObjectStore final : public ObjectStore {
   Result<std::string> Get(const std::string& key) override;
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override;
   // Also removes parent directories left empty, up to (not including) the root.
+  Status Copy(const std::string& from, const std::string& to) override;
   Status Delete(const std::string& key) override;
   // kInvalidArgument for an invalid key or expires_in_seconds outside 1..kMaxLinkSeconds.
   // Does not check that the object exists.

@@ -115,6 +115,26 @@ TEST_F(LocalObjectStoreTest, PutReplacesExistingObject) {
   EXPECT_EQ(*store_->Get("k"), "new!");
 }
 
+TEST_F(LocalObjectStoreTest, CopyReplacesTheTargetWholeAndKeepsTheSource) {
+  std::string big(3 * (1 << 20) + 17, 'b');  // more than one copy buffer
+  big[0] = 'P';
+  big.back() = 'Z';
+  PutObject("staging/t_000.parquet", big);
+  PutObject("day/t/t_000.parquet", "old");
+  ASSERT_TRUE(store_->Copy("staging/t_000.parquet", "day/t/t_000.parquet").ok());
+  EXPECT_EQ(*store_->Get("day/t/t_000.parquet"), big);
+  EXPECT_EQ(*store_->Get("staging/t_000.parquet"), big);
+  ASSERT_TRUE(store_->Copy("staging/t_000.parquet", "day/t/t_001.parquet").ok());
+  EXPECT_EQ(Keys("day/"), (std::vector<std::string>{"day/t/t_000.parquet", "day/t/t_001.parquet"}));
+  EXPECT_EQ(CountEntries(root_ / ".tmp"), 0u);
+
+  Status missing = store_->Copy("staging/nope", "day/t/t_002.parquet");
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound) << missing.ToString();
+  EXPECT_EQ(store_->Copy("staging/t_000.parquet", "../x").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Copy("../x", "day/y").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Keys("day/").size(), 2u);
+}
+
 TEST_F(LocalObjectStoreTest, ListIsSortedFilteredAndSkipsTemp) {
   PutObject("p/z/2.parquet", "22");
   PutObject("p/a/1.parquet", "1");

@@ -63,7 +63,7 @@ Result<std::unique_ptr<BatchReader>> SqliteWarehouse::Scan(const ScanSpec& spec,
   RETURN_IF_ERROR(BindParams(statement, query.params));
   warehouse_sqlite::SqliteBatchReader::Options options{spec.table, std::move(query.schema),
                                                        spec.batch_rows, spec.batch_bytes, cancel};
-  return std::unique_ptr<BatchReader>(std::make_unique<warehouse_sqlite::SqliteBatchReader>(
+  return scans_.Track(std::make_unique<warehouse_sqlite::SqliteBatchReader>(
       std::move(options), std::move(db), std::move(statement)));
 }
 

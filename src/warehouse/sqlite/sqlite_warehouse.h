@@ -38,6 +38,7 @@ class SqliteWarehouse final : public Warehouse {
                                             CancellationToken* cancel) override;
   // OK while the file exists and its schema can be read; kUnavailable otherwise.
   Status Ping() override;
+  const ScanGauge& scan_gauge() const override { return scans_; }
 
   const std::string& path() const { return path_; }
 
@@ -47,6 +48,7 @@ class SqliteWarehouse final : public Warehouse {
   const std::string path_;
   std::mutex mu_;
   warehouse_sqlite::Connection catalog_;  // guarded by mu_
+  ScanGauge scans_;
 };
 
 }  // namespace de
