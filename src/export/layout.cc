@@ -49,4 +49,40 @@ std::string OnDemandLayout::Manifest(const std::string& table, int64_t dt_start,
   return Directory(table, dt_start, dt_end) + "/manifest";
 }
 
+namespace {
+
+// "YYYY/MM/DD" from "YYYY-MM-DD".
+std::string DatePath(const std::string& run_date) {
+  return fmt::format("{}/{}/{}", run_date.substr(0, 4), run_date.substr(5, 2),
+                     run_date.substr(8, 2));
+}
+
+}  // namespace
+
+std::string DailyLayout::Root() const { return prefix_.empty() ? env_ : prefix_ + "/" + env_; }
+
+std::string DailyLayout::DayDirectory(const std::string& run_date) const {
+  return Root() + "/" + DatePath(run_date);
+}
+
+std::string DailyLayout::TableDirectory(const std::string& run_date,
+                                        const std::string& table) const {
+  return DayDirectory(run_date) + "/" + table;
+}
+
+std::string DailyLayout::DataFile(const std::string& run_date, const std::string& table,
+                                  int index) const {
+  return fmt::format("{}/{}_{:03}.parquet", TableDirectory(run_date, table), table, index);
+}
+
+std::string DailyLayout::ClassificationFile(const std::string& run_date,
+                                            const std::string& name) const {
+  return fmt::format("{}/classifications/{}.parquet", DayDirectory(run_date), name);
+}
+
+std::string DailyLayout::StagingDirectory(const std::string& run_date, const std::string& table,
+                                          const std::string& attempt_id) const {
+  return fmt::format("{}/_staging/{}/{}/{}", Root(), DatePath(run_date), table, attempt_id);
+}
+
 }  // namespace de

@@ -28,6 +28,34 @@ class OnDemandLayout {
   std::string env_;
 };
 
+// Daily (DESIGN.md §1):
+//   {prefix}/{env}/YYYY/MM/DD/{table}/{table}_000.parquet …
+//   {prefix}/{env}/YYYY/MM/DD/classifications/{classification_table}.parquet
+// and, outside every day's folder, a staging area for forced reruns:
+//   {prefix}/{env}/_staging/YYYY/MM/DD/{table}/{attempt_id}/{table}_000.parquet
+// run_date is "YYYY-MM-DD" (checked by the caller).
+class DailyLayout {
+ public:
+  DailyLayout(std::string prefix, std::string env) : prefix_(prefix), env_(env) {}
+
+  // "{prefix}/{env}/YYYY/MM/DD" without a trailing slash.
+  std::string DayDirectory(const std::string& run_date) const;
+  // DayDirectory + "/{table}".
+  std::string TableDirectory(const std::string& run_date, const std::string& table) const;
+  // TableDirectory + "/{table}_{index:03}.parquet".
+  std::string DataFile(const std::string& run_date, const std::string& table, int index) const;
+  // DayDirectory + "/classifications/{name}.parquet".
+  std::string ClassificationFile(const std::string& run_date, const std::string& name) const;
+  // "{prefix}/{env}/_staging/YYYY/MM/DD/{table}/{attempt_id}".
+  std::string StagingDirectory(const std::string& run_date, const std::string& table,
+                               const std::string& attempt_id) const;
+
+ private:
+  std::string Root() const;
+  std::string prefix_;
+  std::string env_;
+};
+
 // "YYYYMMDD" of the UTC calendar day holding `epoch_seconds`.
 std::string UtcDateCompact(int64_t epoch_seconds);
 // "YYYY-MM-DDTHH:MM:SSZ".

@@ -152,6 +152,7 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
   result.dropped_columns = plan.DroppedColumns();
   result.treated_columns = plan.TreatedColumns();
   result.reported = plan.reported;
+  if (target.manifest_key.empty()) return result;
   ManifestExport info{target.request_id,
                       plan.table,
                       target.start_time,

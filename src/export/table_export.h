@@ -34,7 +34,7 @@ struct TableExportTarget {
   int64_t end_time = 0;    // epoch seconds, exclusive
   // Key of data file `index`, and of the manifest.
   std::function<std::string(int index)> data_key;
-  std::string manifest_key;
+  std::string manifest_key;  // empty: no manifest (the daily layout has none)
 };
 
 // What a finished table export produced, with the reconciliation counts of DESIGN.md §3.4.
