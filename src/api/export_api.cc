@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/auth.h"
+#include "api/daily_api.h"
 #include "common/uuid.h"
 #include "export/layout.h"
 #include "export/links.h"
@@ -337,6 +338,7 @@ Result<std::unique_ptr<graphql::Schema>> BuildExportSchema(const ExportApiDeps& 
         binding.type, binding.field,
         [deps, handler](const ResolveInfo& info) { return handler(deps, info); }));
   }
+  RETURN_IF_ERROR(BindDailyRunResolvers(*schema, deps));
   RETURN_IF_ERROR(schema->CheckRootResolvers());
   return schema;
 }

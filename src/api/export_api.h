@@ -12,6 +12,8 @@
 //                    them.
 //   requests, request, exportTables, policy, catalog: read-only queries.
 //   cancelRequest    admin only (FORBIDDEN otherwise).
+//   dailyRuns, dailyRun, rerunDailyExport: daily runs and their table jobs (api/daily_api.h);
+//                    rerunDailyExport is admin only and answers UNAVAILABLE without a launcher.
 //
 // Resolvers read the caller from the GraphQL context: a std::any holding an ApiCaller (auth.h);
 // without one the caller is an ordinary user.
@@ -24,6 +26,7 @@
 #include "api/request_queue.h"
 #include "common/config.h"
 #include "common/status.h"
+#include "export/daily_export.h"
 #include "graphql/engine.h"
 #include "graphql/schema.h"
 #include "metadata/metadata_store.h"
@@ -39,6 +42,9 @@ struct ExportApiDeps {
   ObjectStore* store = nullptr;
   Warehouse* warehouse = nullptr;
   int64_t link_expiry_seconds = 86'400;  // lifetime of the links requestStatus hands out
+  // Starts reruns of a day (rerunDailyExport); the scheduler. Null when this server runs none:
+  // the mutation then answers UNAVAILABLE (the daily queries still read the metadata store).
+  DailyRunLauncher* daily = nullptr;
 };
 
 // The SDL of api/schema.graphql, embedded at build time.

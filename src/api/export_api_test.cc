@@ -157,7 +157,7 @@ TEST_F(ExportApiTest, EmbeddedSdlKeepsTheOriginalMutations) {
   Json mutations = Run("{ __schema { mutationType { fields { name } } } }");
   EXPECT_EQ(mutations["data"]["__schema"]["mutationType"]["fields"],
             Json::parse(R"([{"name":"requestData"},{"name":"requestStatus"},
-                            {"name":"cancelRequest"}])"));
+                            {"name":"cancelRequest"},{"name":"rerunDailyExport"}])"));
 }
 
 TEST_F(ExportApiTest, BadRangesAreBadUserInputAndRecordNothing) {
