@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/auth.h"
+#include "cli/daily.h"
 #include "cli/demo.h"
 #include "cli/policy_commands.h"
 #include "cli/progress.h"
@@ -201,6 +202,17 @@ int RunCli(int argc, char** argv) {
       ->required();
   export_cmd->add_option("--table", export_args.table, "Export only this table");
 
+  RunDailyArgs daily_args;
+  CLI::App* daily_cmd = app.add_subcommand(
+      "run-daily",
+      "Export one local day of every enabled table into the daily layout, then notify; exit 0 "
+      "SUCCESS, 4 PARTIAL-SUCCESS, 1 FAILED");
+  daily_cmd->add_option("--date", daily_args.date,
+                        "Day to export, YYYY-MM-DD in schedule.time_zone (default: yesterday)");
+  daily_cmd->add_option("--table", daily_args.table, "Export only this table");
+  daily_cmd->add_flag("--force", daily_args.force,
+                      "Export tables already COMPLETED for the day again, replacing their files");
+
   StatusArgs status_args;
   CLI::App* status_cmd = app.add_subcommand("status", "Show a request's status and links");
   status_cmd->add_option("REQUEST_ID", status_args.request_id, "Request id (UUID)")->required();
@@ -254,6 +266,7 @@ int RunCli(int argc, char** argv) {
   if (demo->parsed()) return RunDemo(*config, demo_args);
   if (export_cmd->parsed()) return RunExport(*config, export_args);
   if (status_cmd->parsed()) return RunStatus(*config, status_args);
+  if (daily_cmd->parsed()) return RunDaily(*config, daily_args);
   if (serve->parsed()) return RunServe(*config, serve_args);
   if (policy_import->parsed()) return RunPolicyImport(*config, policy_args);
   if (policy_export->parsed()) return RunPolicyExport(*config, policy_args);

@@ -98,6 +98,10 @@ void PrintApiExamples(const ApiService& service, const std::string& request_id) 
                                      "progress dataRequestDownloadLinks }} }}",
                                      request_id),
                          token));
+  fmt::print("\nThe daily export of the demo day (files under .../YYYY/MM/DD/, with the\n"
+             "classification tables; the day is local to schedule.time_zone):\n"
+             "  data-exporter run-daily --date {}\n",
+             UtcIso8601(kDemoDayStart).substr(0, 10));
 }
 
 Status RunDemoUnsafe(const Config& base_config, const DemoArgs& args) {
@@ -108,7 +112,7 @@ Status RunDemoUnsafe(const Config& base_config, const DemoArgs& args) {
   std::unique_ptr<ApiService> service;
   if (!args.exit_after_export) {
     // Start first: a taken port should fail before any work is done.
-    ASSIGN_OR_RETURN(service, ApiService::Start(&services));
+    ASSIGN_OR_RETURN(service, ApiService::Start(&services, /*run_scheduler=*/false));
   }
   fmt::print("Data Exporter demo: exporting {} .. {} from {}\n", UtcIso8601(kDemoDayStart),
              UtcIso8601(kDemoDayStart + 86'400), config.warehouse.path);

@@ -14,6 +14,7 @@
 #include "api/export_api.h"
 #include "api/ops_routes.h"
 #include "cli/commands.h"
+#include "export/layout.h"
 
 namespace de {
 namespace {
@@ -62,7 +63,7 @@ ApiService::ApiService(Services* services, Authenticator auth)
 
 ApiService::~ApiService() { Stop(); }
 
-Result<std::unique_ptr<ApiService>> ApiService::Start(Services* services) {
+Result<std::unique_ptr<ApiService>> ApiService::Start(Services* services, bool run_scheduler) {
   const Config& config = services->config;
   ASSIGN_OR_RETURN(Authenticator auth, AuthenticatorFromConfig(config));
   std::unique_ptr<ApiService> service(new ApiService(services, std::move(auth)));
@@ -74,8 +75,12 @@ Result<std::unique_ptr<ApiService>> ApiService::Start(Services* services) {
       service->slots_.get(),
       RequestQueueOptions{concurrency, static_cast<size_t>(config.exporter.max_queued_requests)});
 
+  ASSIGN_OR_RETURN(DailyStack daily, BuildDailyStack(*services, service->slots_.get()));
+  service->daily_ = std::make_unique<DailyStack>(std::move(daily));
+
   ExportApiDeps deps{service->queue_.get(), services->metadata.get(), services->store.get(),
                      services->warehouse.get(), config.storage.link_expiry_seconds};
+  deps.daily = service->daily_->scheduler.get();
   ASSIGN_OR_RETURN(service->schema_, BuildExportSchema(deps));
   service->engine_ = std::make_unique<graphql::Engine>(service->schema_.get(),
                                                        EngineLimitsFromConfig(config.graphql));
@@ -95,6 +100,9 @@ Result<std::unique_ptr<ApiService>> ApiService::Start(Services* services) {
 
   RETURN_IF_ERROR(service->queue_->Start().WithContext("request queue"));
   Status started = service->server_->Start();
+  if (started.ok() && run_scheduler && service->daily_->scheduler) {
+    service->daily_->scheduler->Start();
+  }
   if (!started.ok()) {
     service->queue_->Stop();
     return started.WithContext(
@@ -107,6 +115,7 @@ Result<std::unique_ptr<ApiService>> ApiService::Start(Services* services) {
 
 void ApiService::Stop() {
   if (server_) server_->Stop();
+  if (daily_ && daily_->scheduler) daily_->scheduler->Stop();
   if (queue_) queue_->Stop();
 }
 
@@ -145,6 +154,14 @@ int RunServe(const Config& base_config, const ServeArgs& args) {
   std::string url = (*service)->LocalUrl();
   fmt::print("serving on {} (GraphQL: {}/graphql{})\n", url, url,
              (*service)->auth_required() ? ", bearer token required" : "");
+  if (const DailyScheduler* scheduler = (*service)->scheduler()) {
+    Result<int64_t> next = scheduler->NextFire();
+    fmt::print("daily runs: \"{}\" in {}, next at {}\n", scheduler->schedule().expression(),
+               scheduler->schedule().zone().name(),
+               next.ok() ? UtcIso8601(*next) : std::string("never"));
+  } else {
+    fmt::print("daily runs: no built-in schedule (schedule.cron = \"off\")\n");
+  }
   std::fflush(stdout);
   spdlog::info("serving on http://{}:{}", config->http.host, (*service)->port());
   WaitForStopSignal();

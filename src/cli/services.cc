@@ -10,30 +10,31 @@
 
 namespace de {
 
-Result<std::string> HashKeyFromConfig(const Config& config) {
-  const PolicyConfig& policy = config.policy;
-  if (!policy.hash_key.empty() && !policy.hash_key_file.empty()) {
-    return InvalidArgument("set policy.hash_key or policy.hash_key_file, not both");
-  }
-  std::string key = policy.hash_key;
-  if (!policy.hash_key_file.empty()) {
-    std::ifstream in(policy.hash_key_file, std::ios::binary);
-    if (!in) {
-      return NotFound("policy.hash_key_file {} cannot be read", policy.hash_key_file);
-    }
+Result<std::string> SecretFromConfig(std::string_view key, const std::string& value,
+                                     const std::string& file, size_t min_bytes) {
+  if (!value.empty() && !file.empty())
+    return InvalidArgument("set {} or {}_file, not both", key, key);
+  std::string secret = value;
+  if (!file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return NotFound("{}_file {} cannot be read", key, file);
     std::stringstream text;
     text << in.rdbuf();
-    key = text.str();
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    if (key.empty())
-      return InvalidArgument("policy.hash_key_file {} is empty", policy.hash_key_file);
+    secret = text.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    if (secret.empty()) return InvalidArgument("{}_file {} is empty", key, file);
   }
-  if (!key.empty() && key.size() < kMinHashKeyBytes) {
-    return InvalidArgument(
-        "the hash key (policy.hash_key{}) has {} bytes; pseudonyms need at least {}",
-        policy.hash_key_file.empty() ? "" : "_file", key.size(), kMinHashKeyBytes);
+  if (!secret.empty() && secret.size() < min_bytes) {
+    return InvalidArgument("the {} ({}{}) has {} bytes; it needs at least {}",
+                           key.substr(key.rfind('.') + 1), key, file.empty() ? "" : "_file",
+                           secret.size(), min_bytes);
   }
-  return key;
+  return secret;
+}
+
+Result<std::string> HashKeyFromConfig(const Config& config) {
+  return SecretFromConfig("policy.hash_key", config.policy.hash_key, config.policy.hash_key_file,
+                          kMinHashKeyBytes);
 }
 
 Result<ExportOptions> ExportOptionsFromConfig(const Config& config, const std::string& store_uri) {

@@ -33,6 +33,14 @@ struct ServiceNeeds {
 // warehouse file, kPermissionDenied for an unwritable data directory or store root.
 Result<Services> OpenServices(const Config& config, ServiceNeeds needs);
 
+// A secret given inline (`value`, from the config file or environment) or as a file (`file`,
+// trailing newlines removed); empty when neither is set. `key` names the setting in errors
+// ("policy.hash_key"; the file variant is key + "_file"). kInvalidArgument when both are set,
+// the file is empty or the secret is shorter than `min_bytes`; kNotFound when the file cannot
+// be read. The secret itself never appears in an error.
+Result<std::string> SecretFromConfig(std::string_view key, const std::string& value,
+                                     const std::string& file, size_t min_bytes);
+
 // Shortest key the hash treatment accepts: a short key makes pseudonyms guessable.
 inline constexpr size_t kMinHashKeyBytes = 16;
 

@@ -84,6 +84,18 @@ KeySpec Secret(KeySpec spec) {
   return spec;
 }
 
+// A webhook URL: http:// or https:// and a host. (notify/ checks the rest when it starts.)
+std::string CheckWebhookUrl(std::string_view url) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (url.starts_with(scheme) && url.size() > scheme.size() && url[scheme.size()] != '/') {
+      bool clean = std::none_of(url.begin(), url.end(),
+                                [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
+      return clean ? "" : "a URL has no spaces or control characters";
+    }
+  }
+  return "expected an http:// or https:// URL with a host";
+}
+
 const std::vector<KeySpec>& Keys() {
   static const std::vector<KeySpec> keys = {
       Str("service", "env", "environment name, the {env} segment of object keys",
@@ -158,6 +170,39 @@ const std::vector<KeySpec>& Keys() {
           "export", "max_queued_requests",
           "on-demand requests waiting for a worker; more are refused with TOO_MANY_REQUESTS",
           [](Config& c) { return &c.exporter.max_queued_requests; }, 1, 1'000'000),
+      Int(
+          "export", "retry_initial_backoff_ms",
+          "daily table retries: wait before the 2nd attempt, doubled each time",
+          [](Config& c) { return &c.exporter.retry_initial_backoff_ms; }, 0, 3'600'000),
+      Int(
+          "export", "retry_max_backoff_ms", "daily table retries: longest wait",
+          [](Config& c) { return &c.exporter.retry_max_backoff_ms; }, 0, 3'600'000),
+      Str("schedule", "cron",
+          "when daily runs start: 5-field cron in schedule.time_zone, or \"off\"",
+          [](Config& c) { return &c.schedule.cron; }),
+      Str("schedule", "time_zone", "IANA time zone of the cron and of each run's day",
+          [](Config& c) { return &c.schedule.time_zone; }),
+      Int(
+          "schedule", "catch_up_days", "most missed days run on start (0 = none)",
+          [](Config& c) { return &c.schedule.catch_up_days; }, 0, 366),
+      Str("notify", "file", "append each daily-run summary to this JSON-lines file",
+          [](Config& c) { return &c.notify.file; }),
+      List(
+          "notify", "webhook_urls", "POST each daily-run summary to these http(s) URLs",
+          [](Config& c) { return &c.notify.webhook_urls; }, CheckWebhookUrl),
+      Secret(Str("notify", "webhook_secret",
+                 "HMAC-SHA256 key of the webhook signature (prefer the file or environment)",
+                 [](Config& c) { return &c.notify.webhook_secret; })),
+      Str("notify", "webhook_secret_file", "file holding the webhook signing key",
+          [](Config& c) { return &c.notify.webhook_secret_file; }),
+      Str("notify", "webhook_signature_header", "header carrying \"sha256=<hex HMAC of body>\"",
+          [](Config& c) { return &c.notify.webhook_signature_header; }),
+      Int(
+          "notify", "webhook_timeout_ms", "time limit of one webhook attempt",
+          [](Config& c) { return &c.notify.webhook_timeout_ms; }, 1, 600'000),
+      Int(
+          "notify", "webhook_max_attempts", "attempts per webhook before it is given up",
+          [](Config& c) { return &c.notify.webhook_max_attempts; }, 1, 20),
       Secret(Str("policy", "hash_key",
                  "key of the hash treatment (prefer hash_key_file or the environment)",
                  [](Config& c) { return &c.policy.hash_key; })),
@@ -291,7 +336,7 @@ Status ApplyToml(const toml::table& root, Config& config, std::string_view origi
     if (section_table == nullptr) {
       return InvalidArgument(
           "{}: '{}' must be a [section]; known sections: service, warehouse, "
-          "metadata, storage, http, export, policy, graphql, api",
+          "metadata, storage, http, export, schedule, notify, policy, graphql, api",
           Where(origin, section_node.source()), section);
     }
     for (const auto& [key, node] : *section_table) {

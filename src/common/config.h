@@ -60,6 +60,26 @@ struct ExportConfig {
   int64_t max_retry_count = 3;        // MAX_RETRY_COUNT
   int64_t max_string_bytes = 65'535;  // `compress` threshold (the Redshift VARCHAR limit)
   int64_t max_queued_requests = 100;  // on-demand requests waiting for a worker; beyond: refused
+  int64_t retry_initial_backoff_ms = 2'000;  // daily table retries: first wait, doubled each time
+  int64_t retry_max_backoff_ms = 60'000;     // ... up to this (jittered to 50..100%)
+};
+
+// The built-in scheduler of daily runs (DESIGN.md §1).
+struct ScheduleConfig {
+  std::string cron = "0 1 * * *";  // 5-field cron; "off" = no built-in schedule (use run-daily)
+  std::string time_zone = "Australia/Melbourne";  // IANA zone of the cron and of the run's day
+  int64_t catch_up_days = 3;                      // missed days run on start, oldest first
+};
+
+// Where daily-run summaries go besides the log (notify/).
+struct NotifyConfig {
+  std::string file;                       // JSON-lines file; empty = none
+  std::vector<std::string> webhook_urls;  // each gets an HTTP POST of the summary
+  std::string webhook_secret;             // HMAC-SHA256 key of the signature header (secret)
+  std::string webhook_secret_file;        // file holding it instead
+  std::string webhook_signature_header = "X-Data-Exporter-Signature";
+  int64_t webhook_timeout_ms = 5'000;  // per attempt
+  int64_t webhook_max_attempts = 3;
 };
 
 struct PolicyConfig {
@@ -95,6 +115,8 @@ struct Config {
   StorageConfig storage;
   HttpConfig http;
   ExportConfig exporter;  // TOML section [export]
+  ScheduleConfig schedule;
+  NotifyConfig notify;
   PolicyConfig policy;
   GraphqlConfig graphql;
   ApiConfig api;

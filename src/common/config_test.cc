@@ -241,5 +241,51 @@ TEST(ConfigTest, TokenHashesRoundTrip) {
   EXPECT_EQ(RenderConfigToml(*again), text);
 }
 
+TEST(ConfigTest, ScheduleAndNotifyKeys) {
+  auto defaults = ParseConfig("", "de.toml", {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->schedule.cron, "0 1 * * *");
+  EXPECT_EQ(defaults->schedule.time_zone, "Australia/Melbourne");
+  EXPECT_EQ(defaults->schedule.catch_up_days, 3);
+  EXPECT_TRUE(defaults->notify.webhook_urls.empty());
+
+  auto config = ParseConfig(R"([schedule]
+cron = "30 2 * * MON-FRI"
+time_zone = "UTC"
+catch_up_days = 0
+[notify]
+file = "/var/log/de/runs.jsonl"
+webhook_urls = ["https://hooks.example.com/de", "http://127.0.0.1:9/x"]
+webhook_secret = "s3cret-s3cret"
+webhook_timeout_ms = 250
+)",
+                            "de.toml", {{"MAX_RETRY_COUNT", "5"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->schedule.cron, "30 2 * * MON-FRI");
+  EXPECT_EQ(config->schedule.catch_up_days, 0);
+  EXPECT_EQ(config->notify.webhook_urls.size(), 2u);
+  EXPECT_EQ(config->notify.webhook_timeout_ms, 250);
+  EXPECT_EQ(config->exporter.max_retry_count, 5);
+  std::string text = RenderConfigToml(*config);
+  EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
+  auto again = ParseConfig(text, "rendered.toml", {});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->notify.webhook_urls, config->notify.webhook_urls);
+  EXPECT_EQ(again->schedule.cron, config->schedule.cron);
+
+  auto bad_url = ParseConfig("[notify]\nwebhook_urls = [\"ftp://x/y\"]\n", "de.toml", {});
+  ASSERT_FALSE(bad_url.ok());
+  EXPECT_EQ(bad_url.status().message(),
+            "de.toml:2: notify.webhook_urls[0] is 'ftp://x/y': expected an http:// or https:// "
+            "URL with a host");
+  auto catch_up = ParseConfig("", "de.toml", {{"DATA_EXPORTER_SCHEDULE_CATCH_UP_DAYS", "-1"}});
+  ASSERT_FALSE(catch_up.ok());
+  EXPECT_EQ(catch_up.status().message(),
+            "environment DATA_EXPORTER_SCHEDULE_CATCH_UP_DAYS: schedule.catch_up_days is -1, "
+            "expected 0..366");
+  auto attempts = ParseConfig("[notify]\nwebhook_max_attempts = 0\n", "de.toml", {});
+  EXPECT_FALSE(attempts.ok());
+}
+
 }  // namespace
 }  // namespace de
