@@ -98,10 +98,11 @@ void PrintApiExamples(const ApiService& service, const std::string& request_id) 
                                      "progress dataRequestDownloadLinks }} }}",
                                      request_id),
                          token));
-  fmt::print("\nThe daily export of the demo day (files under .../YYYY/MM/DD/, with the\n"
-             "classification tables; the day is local to schedule.time_zone):\n"
-             "  data-exporter run-daily --date {}\n",
-             UtcIso8601(kDemoDayStart).substr(0, 10));
+  fmt::print(
+      "\nThe daily export of the demo day (files under .../YYYY/MM/DD/, with the\n"
+      "classification tables; the day is local to schedule.time_zone):\n"
+      "  data-exporter run-daily --date {}\n",
+      UtcIso8601(kDemoDayStart).substr(0, 10));
 }
 
 Status RunDemoUnsafe(const Config& base_config, const DemoArgs& args) {
