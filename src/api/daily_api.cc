@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/auth.h"
+#include "api/resolver_binding.h"
 #include "export/daily_export.h"
 #include "export/layout.h"
 
@@ -19,11 +20,6 @@ using graphql::ResolveInfo;
 constexpr int kDefaultDailyRunsLimit = 20;  // the SDL's default of dailyRuns(limit)
 constexpr int kMaxDailyRunsLimit = 1'000;
 constexpr size_t kMaxShownChars = 64;
-
-bool IsAdmin(const ResolveInfo& info) {
-  const ApiCaller* caller = std::any_cast<ApiCaller>(&info.context);
-  return caller != nullptr && caller->admin();
-}
 
 // `text` quoted for an error message: at most 64 bytes of it, cut at a UTF-8 character boundary.
 std::string Quoted(const std::string& text) {
@@ -134,7 +130,7 @@ Status LaunchError(const Status& status) {
 }
 
 Result<Json> RerunDailyExport(const ExportApiDeps& deps, const ResolveInfo& info) {
-  if (!IsAdmin(info)) return PermissionDenied("rerunDailyExport needs an admin token");
+  if (!IsAdminCaller(info)) return PermissionDenied("rerunDailyExport needs an admin token");
   ASSIGN_OR_RETURN(std::string date, DateArg(info));
   std::optional<std::string> table;
   if (auto it = info.args.find("table"); it != info.args.end() && !it->is_null()) {
@@ -153,15 +149,7 @@ Result<Json> RerunDailyExport(const ExportApiDeps& deps, const ResolveInfo& info
   return DailyRunJson(*run);
 }
 
-using Handler = Result<Json> (*)(const ExportApiDeps&, const ResolveInfo&);
-
-struct Binding {
-  std::string_view type;
-  std::string_view field;
-  Handler handler;
-};
-
-constexpr Binding kBindings[] = {
+constexpr ResolverBinding kBindings[] = {
     {"Query", "dailyRuns", DailyRuns},
     {"Query", "dailyRun", OneDailyRun},
     {"Mutation", "rerunDailyExport", RerunDailyExport},
@@ -171,13 +159,7 @@ constexpr Binding kBindings[] = {
 }  // namespace
 
 Status BindDailyRunResolvers(graphql::Schema& schema, const ExportApiDeps& deps) {
-  for (const Binding& binding : kBindings) {
-    Handler handler = binding.handler;
-    RETURN_IF_ERROR(schema.BindResolver(
-        binding.type, binding.field,
-        [deps, handler](const ResolveInfo& info) { return handler(deps, info); }));
-  }
-  return Status::Ok();
+  return BindResolvers(schema, deps, kBindings);
 }
 
 }  // namespace de

@@ -9,6 +9,7 @@
 
 #include "api/auth.h"
 #include "api/daily_api.h"
+#include "api/resolver_binding.h"
 #include "common/uuid.h"
 #include "export/layout.h"
 #include "export/links.h"
@@ -21,11 +22,6 @@ using graphql::Json;
 using graphql::ResolveInfo;
 
 constexpr int kMaxListLimit = 1'000;
-
-bool IsAdmin(const ResolveInfo& info) {
-  const ApiCaller* caller = std::any_cast<ApiCaller>(&info.context);
-  return caller != nullptr && caller->admin();
-}
 
 // A request id from an argument, lower-cased (ids are stored that way), or nullopt when it is
 // not a UUID at all.
@@ -106,7 +102,7 @@ Result<Json> RequestData(const ExportApiDeps& deps, const ResolveInfo& info) {
 }
 
 Result<Json> CancelRequest(const ExportApiDeps& deps, const ResolveInfo& info) {
-  if (!IsAdmin(info)) return PermissionDenied("cancelRequest needs an admin token");
+  if (!IsAdminCaller(info)) return PermissionDenied("cancelRequest needs an admin token");
   std::optional<std::string> id = RequestIdArg(info.args, "requestId");
   if (!id) {
     return NotFound("no request has id {}",
@@ -305,15 +301,7 @@ Result<Json> Catalog(const ExportApiDeps& deps, const ResolveInfo&) {
   return out;
 }
 
-using Handler = Result<Json> (*)(const ExportApiDeps&, const ResolveInfo&);
-
-struct Binding {
-  std::string_view type;
-  std::string_view field;
-  Handler handler;
-};
-
-constexpr Binding kBindings[] = {
+constexpr ResolverBinding kBindings[] = {
     {"Query", "requestStatus", RequestStatus},
     {"Query", "requests", Requests},
     {"Query", "request", OneRequest},
@@ -332,12 +320,7 @@ constexpr Binding kBindings[] = {
 Result<std::unique_ptr<graphql::Schema>> BuildExportSchema(const ExportApiDeps& deps) {
   ASSIGN_OR_RETURN(std::unique_ptr<graphql::Schema> schema,
                    graphql::BuildSchema(ExportSchemaSdl()));
-  for (const Binding& binding : kBindings) {
-    Handler handler = binding.handler;
-    RETURN_IF_ERROR(schema->BindResolver(
-        binding.type, binding.field,
-        [deps, handler](const ResolveInfo& info) { return handler(deps, info); }));
-  }
+  RETURN_IF_ERROR(BindResolvers(*schema, deps, kBindings));
   RETURN_IF_ERROR(BindDailyRunResolvers(*schema, deps));
   RETURN_IF_ERROR(schema->CheckRootResolvers());
   return schema;

@@ -11,6 +11,7 @@
 
 #include "api/auth.h"
 #include "common/uuid.h"
+#include "export/embedded_backends_testing.h"
 #include "metadata/sqlite/sqlite_metadata_store.h"
 #include "policy/demo_policy.h"
 #include "storage/local/local_object_store.h"
@@ -52,27 +53,14 @@ class ExportApiTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/export_api_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto warehouse = SqliteWarehouse::Open(*warehouse_path_);
-    ASSERT_TRUE(warehouse.ok()) << warehouse.status().ToString();
-    warehouse_ = std::move(warehouse).value();
-    auto metadata = SqliteMetadataStore::Open(dir_ + "/metadata.db", &clock_);
-    ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
-    metadata_ = std::move(metadata).value();
+    dir_ = testing_support::FreshTestDirectory("export_api");
+    testing_support::EmbeddedBackends backends;
+    ASSERT_NO_FATAL_FAILURE(
+        backends.Open(*warehouse_path_, dir_, &clock_, "http://127.0.0.1:8080"));
+    warehouse_ = std::move(backends.warehouse);
+    metadata_ = std::move(backends.metadata);
+    store_ = std::move(backends.store);
     ASSERT_TRUE(metadata_->ReplacePolicy(DemoPolicySnapshot()).ok());
-    auto signer = LinkSigner::LoadOrCreateKey(dir_);
-    ASSERT_TRUE(signer.ok());
-    LocalObjectStoreOptions options;
-    options.root = dir_ + "/objects";
-    options.public_base_url = "http://127.0.0.1:8080";
-    options.signer = std::make_shared<const LinkSigner>(std::move(signer).value());
-    options.clock = &clock_;
-    auto store = LocalObjectStore::Open(std::move(options));
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
 
     ExportOptions export_options;
     export_options.batch_rows = 4096;

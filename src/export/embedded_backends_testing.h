@@ -31,9 +31,10 @@ struct EmbeddedBackends {
   std::unique_ptr<LocalObjectStore> store;
 
   // Opens the warehouse file at `warehouse_path` and creates the metadata store
-  // ("{dir}/metadata.db") and the object store ("{dir}/objects") in `dir`. Use with
-  // ASSERT_NO_FATAL_FAILURE.
-  void Open(const std::string& warehouse_path, const std::string& dir, Clock* clock) {
+  // ("{dir}/metadata.db") and the object store ("{dir}/objects", links based at
+  // `public_base_url`) in `dir`. Use with ASSERT_NO_FATAL_FAILURE.
+  void Open(const std::string& warehouse_path, const std::string& dir, Clock* clock,
+            const std::string& public_base_url = "") {
     auto opened_warehouse = SqliteWarehouse::Open(warehouse_path);
     ASSERT_TRUE(opened_warehouse.ok()) << opened_warehouse.status().ToString();
     warehouse = std::move(opened_warehouse).value();
@@ -42,6 +43,7 @@ struct EmbeddedBackends {
     ASSERT_TRUE(signer.ok()) << signer.status().ToString();
     LocalObjectStoreOptions options;
     options.root = dir + "/objects";
+    if (!public_base_url.empty()) options.public_base_url = public_base_url;
     options.signer = std::make_shared<const LinkSigner>(std::move(signer).value());
     options.clock = clock;
     auto opened_store = LocalObjectStore::Open(std::move(options));

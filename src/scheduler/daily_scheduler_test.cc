@@ -13,6 +13,7 @@
 #include <map>
 #include <thread>
 
+#include "export/embedded_backends_testing.h"
 #include "export/links.h"
 #include "metadata/sqlite/sqlite_metadata_store.h"
 #include "policy/demo_policy.h"
@@ -124,27 +125,14 @@ class DailySchedulerTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/daily_scheduler_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto warehouse = SqliteWarehouse::Open(*warehouse_path_);
-    ASSERT_TRUE(warehouse.ok()) << warehouse.status().ToString();
-    warehouse_ = std::move(warehouse).value();
+    dir_ = testing_support::FreshTestDirectory("daily_scheduler");
+    testing_support::EmbeddedBackends backends;
+    ASSERT_NO_FATAL_FAILURE(backends.Open(*warehouse_path_, dir_, &clock_));
+    warehouse_ = std::move(backends.warehouse);
+    metadata_ = std::move(backends.metadata);
+    store_ = std::move(backends.store);
     gate_ = std::make_unique<GatedWarehouse>(warehouse_.get());
-    auto metadata = SqliteMetadataStore::Open(dir_ + "/metadata.db", &clock_);
-    ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
-    metadata_ = std::move(metadata).value();
     ASSERT_TRUE(metadata_->ReplacePolicy(DemoPolicySnapshot()).ok());
-    auto signer = LinkSigner::LoadOrCreateKey(dir_);
-    ASSERT_TRUE(signer.ok());
-    LocalObjectStoreOptions store_options;
-    store_options.root = dir_ + "/objects";
-    store_options.signer = std::make_shared<const LinkSigner>(std::move(signer).value());
-    store_options.clock = &clock_;
-    auto store = LocalObjectStore::Open(std::move(store_options));
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
 
     ExportOptions options;
     options.batch_rows = 4096;
