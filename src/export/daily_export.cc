@@ -303,7 +303,9 @@ Result<DailyRunSummary> DailyExporter::Run(const DailyRunSpec& spec, Cancellatio
 
   ASSIGN_OR_RETURN(PolicySnapshot policy, metadata_->LoadPolicy());
   std::vector<ExportTable> tables;
+  std::set<std::string> enabled;  // every enabled table, whatever the filter
   for (const ExportTable& t : policy.export_tables) {
+    if (t.enabled) enabled.insert(t.table_name);
     if (t.enabled && (!spec.table || t.table_name == *spec.table)) tables.push_back(t);
   }
   if (spec.table && tables.empty()) {
@@ -365,7 +367,11 @@ Result<DailyRunSummary> DailyExporter::Run(const DailyRunSpec& spec, Cancellatio
       summary.tables.begin(), summary.tables.end(),
       [](const DailyTableSummary& a, const DailyTableSummary& b) { return a.table < b.table; });
 
-  if (!spec.table) summary.classifications = ExportClassifications(spec, policy, cancel);
+  if (spec.table) {
+    summary.classifications.skipped = true;  // a run of one table leaves them as they are
+  } else {
+    summary.classifications = ExportClassifications(spec, policy, cancel);
+  }
   if (tables.empty()) summary.error = "no export table is enabled";
 
   size_t completed = summary.completed_count();
@@ -385,6 +391,22 @@ Result<DailyRunSummary> DailyExporter::Run(const DailyRunSpec& spec, Cancellatio
   run.finished_at = summary.finished_at;
   run.tables_completed = static_cast<int>(completed);
   run.tables_failed = static_cast<int>(summary.failed_count());
+  if (spec.table) {
+    // The day's row speaks for the whole day: after a run of one table it counts every enabled
+    // table's job, so rerunning one table does not hide how the others went.
+    ASSIGN_OR_RETURN(std::vector<TableJobStatus> jobs, metadata_->ListTableJobs(spec.run_date));
+    run.tables_total = static_cast<int>(enabled.size());
+    run.tables_completed = 0;
+    run.tables_failed = 0;
+    for (const TableJobStatus& job : jobs) {
+      if (enabled.count(job.table_name) == 0) continue;
+      run.tables_completed += job.state == JobState::kCompleted ? 1 : 0;
+      run.tables_failed += job.state == JobState::kFailed ? 1 : 0;
+    }
+    run.state = run.tables_completed == run.tables_total ? DailyRunState::kSuccess
+                : run.tables_completed > 0               ? DailyRunState::kPartialSuccess
+                                                         : DailyRunState::kFailed;
+  }
   run.error = summary.error;
   if (!summary.classifications.error.empty()) {
     run.error += (run.error.empty() ? "" : "; ") + summary.classifications.error;

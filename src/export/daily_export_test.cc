@@ -480,7 +480,14 @@ TEST_F(DailyExportTest, AFailedForcedAttemptLeavesTheOldFilesAsTheyWere) {
   ASSERT_TRUE(forced.ok());
   EXPECT_EQ(forced->outcome, DailyRunOutcome::kFailed);
   ASSERT_EQ(forced->tables.size(), 1u);
+  EXPECT_TRUE(forced->classifications.skipped);
   EXPECT_EQ(Objects(), before);
+  // The day's row counts every table: the others are still COMPLETED.
+  DailyRun day = **backends_.metadata->GetDailyRun(kDate);
+  EXPECT_EQ(day.state, DailyRunState::kPartialSuccess);
+  EXPECT_EQ(day.tables_total, static_cast<int>(EnabledTables().size()));
+  EXPECT_EQ(day.tables_completed, day.tables_total - 1);
+  EXPECT_EQ(day.tables_failed, 1);
   EXPECT_TRUE(Keys("exports/test/_staging/").empty());
 }
 
