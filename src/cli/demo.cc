@@ -98,11 +98,19 @@ void PrintApiExamples(const ApiService& service, const std::string& request_id) 
                                      "progress dataRequestDownloadLinks }} }}",
                                      request_id),
                          token));
+}
+
+// How to run the daily export of the demo day; with the demo's own hash key when it made one.
+void PrintDailyHint(const Config& base_config, const Config& config) {
+  bool own_key = base_config.policy.hash_key.empty() && base_config.policy.hash_key_file.empty();
+  std::string key_env = own_key ? fmt::format("DATA_EXPORTER_POLICY_HASH_KEY_FILE={} ",
+                                              ShellQuote(config.policy.hash_key_file))
+                                : "";
   fmt::print(
       "\nThe daily export of the demo day (files under .../YYYY/MM/DD/, with the\n"
       "classification tables; the day is local to schedule.time_zone):\n"
-      "  data-exporter run-daily --date {}\n",
-      UtcIso8601(kDemoDayStart).substr(0, 10));
+      "  {}data-exporter run-daily --date {}\n",
+      key_env, UtcIso8601(kDemoDayStart).substr(0, 10));
 }
 
 Status RunDemoUnsafe(const Config& base_config, const DemoArgs& args) {
@@ -122,6 +130,7 @@ Status RunDemoUnsafe(const Config& base_config, const DemoArgs& args) {
       RunExportAndReport(services, kDemoDayStart, kDemoDayStart + 86'400, std::nullopt, stdout));
   if (service == nullptr) return Status::Ok();
   PrintApiExamples(*service, report.request_id);
+  PrintDailyHint(base_config, config);
   fmt::print("\nServing the API and the links on {} (objects in {}). Press Ctrl-C to stop.\n",
              service->LocalUrl(), services.store->root());
   std::fflush(stdout);
