@@ -71,6 +71,14 @@ std::string MetricsText(const OpsTargets& targets) {
     Metric(&out, "data_exporter_export_slots_limit", "gauge",
            "MAX_CONCURRENCY_LIMIT: warehouse exports allowed at once.", targets.slots->limit());
   }
+  if (targets.warehouse != nullptr) {
+    const ScanGauge& scans = targets.warehouse->scan_gauge();
+    Metric(&out, "data_exporter_warehouse_open_scans", "gauge",
+           "Warehouse queries open now (on-demand and daily), counted by the backend.",
+           scans.open());
+    Metric(&out, "data_exporter_warehouse_open_scans_peak", "gauge",
+           "Most warehouse queries open at once since the process started.", scans.peak());
+  }
   if (targets.metadata != nullptr) RequestsByState(targets.metadata, &out);
   return out;
 }

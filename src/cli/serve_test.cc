@@ -35,6 +35,7 @@ class ServeTest : public ::testing::Test {
     config_.service.data_dir = dir_;
     config_.http.port = 0;
     config_.policy.hash_key = "serve-test-hash-key-0123456789";
+    config_.schedule.cron = "off";  // the scheduler's own tests drive it with a fake clock
     config_.ResolveDefaults();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -121,6 +122,9 @@ TEST_F(ServeTest, RequestDataThenStatusThenDownloadOverHttp) {
       << metrics.body;
   EXPECT_NE(metrics.body.find("data_exporter_requests_completed_total 1\n"), std::string::npos);
   EXPECT_NE(metrics.body.find("data_exporter_export_slots_limit 4\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("data_exporter_warehouse_open_scans 0\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("data_exporter_warehouse_open_scans_peak 1\n"), std::string::npos)
+      << metrics.body;
   (*service)->Stop();
   EXPECT_EQ(Fetch(port, Verb::get, "/healthz").status, 0);  // stopped: connection refused
 }
