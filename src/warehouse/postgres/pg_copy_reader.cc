@@ -1,0 +1,125 @@
+#include "warehouse/postgres/pg_copy_reader.h"
+
+namespace de::warehouse_pg {
+namespace {
+
+struct CopyBufferFree {
+  void operator()(char* buffer) const { PQfreemem(buffer); }
+};
+
+void SendCancel(PGcancel* cancel) {
+  char error[256];
+  PQcancel(cancel, error, sizeof(error));  // best effort: the COPY's own error reports the outcome
+}
+
+}  // namespace
+
+CopyReader::CopyReader(Options options, Conn conn, CopyBinaryDecoder decoder)
+    : options_(std::move(options)),
+      cancel_target_(std::make_shared<CancelTarget>()),
+      conn_(std::move(conn)),
+      decoder_(std::move(decoder)) {
+  for (size_t i = 0; i < options_.schema.size(); ++i) {
+    if (options_.schema.fields[i].type.is_variable_width()) variable_width_columns_.push_back(i);
+  }
+  cancel_target_->cancel = PQgetCancel(conn_.get());
+  if (options_.cancel) {
+    options_.cancel->OnCancel([target = cancel_target_] {
+      std::lock_guard<std::mutex> lock(target->mu);
+      if (target->cancel) SendCancel(target->cancel);
+    });
+  }
+}
+
+CopyReader::~CopyReader() {
+  std::lock_guard<std::mutex> lock(cancel_target_->mu);
+  if (cancel_target_->cancel) {
+    // A COPY still running would go on reading (and sorting) until the server notices the
+    // closed socket; ask it to stop now.
+    if (copy_running_) SendCancel(cancel_target_->cancel);
+    PQfreeCancel(cancel_target_->cancel);
+    cancel_target_->cancel = nullptr;
+  }
+}
+
+Result<bool> CopyReader::Next(Batch* batch) {
+  if (!failure_.ok()) return failure_;
+  if (batch->num_columns() != options_.schema.size()) {
+    return InvalidArgument("batch has {} columns, the scan of '{}' produces {}",
+                           batch->num_columns(), options_.table, options_.schema.size());
+  }
+  batch->Clear();
+  if (done_) return false;
+  while (batch->num_rows() < options_.batch_rows && ArenaBytes(*batch) < options_.batch_bytes) {
+    Result<bool> read = ReadChunk(batch);
+    if (!read.ok()) {
+      batch->Clear();
+      return Stop(read.status());
+    }
+    if (!*read) break;
+  }
+  return batch->num_rows() > 0;
+}
+
+Result<bool> CopyReader::ReadChunk(Batch* batch) {
+  if (cancelled()) return Cancelled("scan of warehouse table '{}' was cancelled", options_.table);
+  if (!started_) {
+    RETURN_IF_ERROR(StartCopy());
+    started_ = true;
+    if (cancelled()) return Cancelled("scan of warehouse table '{}' was cancelled", options_.table);
+  }
+  char* raw = nullptr;
+  int size = PQgetCopyData(conn_.get(), &raw, /*async=*/0);
+  std::unique_ptr<char, CopyBufferFree> buffer(raw);
+  if (size > 0) {
+    Result<size_t> rows = decoder_.Feed({buffer.get(), static_cast<size_t>(size)}, batch);
+    RETURN_IF_ERROR(rows.status());
+    return true;
+  }
+  copy_running_ = false;
+  if (size == -1) {
+    RETURN_IF_ERROR(FinishCopy());
+    done_ = true;
+    return false;
+  }
+  // -2: the COPY failed (server error, cancel, timeout) or the connection broke.
+  PgResult result(PQgetResult(conn_.get()));
+  return CommandError(conn_.get(), result.get(),
+                      fmt::format("scan of warehouse table '{}'", options_.table), cancelled());
+}
+
+Status CopyReader::StartCopy() {
+  PgResult result(PQgetResult(conn_.get()));
+  if (result && PQresultStatus(result.get()) == PGRES_COPY_OUT) return Status::Ok();
+  copy_running_ = false;
+  Status status =
+      CommandError(conn_.get(), result.get(),
+                   fmt::format("scan of warehouse table '{}'", options_.table), cancelled());
+  while (PgResult(PQgetResult(conn_.get()))) {
+  }
+  return status;
+}
+
+Status CopyReader::FinishCopy() {
+  std::string what = fmt::format("scan of warehouse table '{}'", options_.table);
+  PgResult result(PQgetResult(conn_.get()));
+  if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+    return CommandError(conn_.get(), result.get(), what, cancelled());
+  }
+  while (PgResult(PQgetResult(conn_.get()))) {
+  }
+  return decoder_.Finish();
+}
+
+Status CopyReader::Stop(Status status) {
+  failure_ = status;
+  return status;
+}
+
+size_t CopyReader::ArenaBytes(const Batch& batch) const {
+  size_t bytes = 0;
+  for (size_t i : variable_width_columns_) bytes += batch.column(i).arena_bytes();
+  return bytes;
+}
+
+}  // namespace de::warehouse_pg
