@@ -19,6 +19,35 @@ Schema TableSchema::ToSchema() const {
   return schema;
 }
 
+std::string QuoteSqlIdentifier(std::string_view name) {
+  std::string quoted = "\"";
+  for (char c : name) {
+    quoted += c;
+    if (c == '"') quoted += '"';
+  }
+  quoted += '"';
+  return quoted;
+}
+
+BatchShape::BatchShape(std::string table, const Schema& schema)
+    : table_(std::move(table)), columns_(schema.size()) {
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (schema.fields[i].type.is_variable_width()) variable_width_.push_back(i);
+  }
+}
+
+Status BatchShape::Check(const Batch& batch) const {
+  if (batch.num_columns() == columns_) return Status::Ok();
+  return InvalidArgument("batch has {} columns, the scan of '{}' produces {}", batch.num_columns(),
+                         table_, columns_);
+}
+
+size_t BatchShape::ArenaBytes(const Batch& batch) const {
+  size_t bytes = 0;
+  for (size_t i : variable_width_) bytes += batch.column(i).arena_bytes();
+  return bytes;
+}
+
 struct ScanGauge::Counts {
   std::mutex mu;
   size_t open = 0;  // guarded by mu

@@ -77,6 +77,27 @@ class BatchReader {
   virtual Result<bool> Next(Batch* batch) = 0;
 };
 
+// --- shared by the backends ---
+
+// `name` as a double-quoted SQL identifier, embedded quotes doubled (SQLite and PostgreSQL read
+// it the same way). Backends quote only names they found in their catalog first.
+std::string QuoteSqlIdentifier(std::string_view name);
+
+// What a BatchReader checks and measures of the batches it fills for one scan.
+class BatchShape {
+ public:
+  BatchShape(std::string table, const Schema& schema);
+  // kInvalidArgument naming the table unless `batch` has the scan's number of columns.
+  Status Check(const Batch& batch) const;
+  // Bytes in the string arenas of `batch`, to cut batches at ScanSpec::batch_bytes.
+  size_t ArenaBytes(const Batch& batch) const;
+
+ private:
+  std::string table_;
+  size_t columns_;
+  std::vector<size_t> variable_width_;  // indexes of string/json/binary columns
+};
+
 // Counts a backend's open scans (readers not yet destroyed) and the most open at once, so the
 // concurrency limit can be checked where it matters and shown in /metrics. Thread-safe.
 class ScanGauge {

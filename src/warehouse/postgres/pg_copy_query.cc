@@ -64,7 +64,7 @@ Result<std::string> TimeCondition(const TimeFilter& filter, const CatalogTable& 
   const char* zone = utc ? "+00" : "";
   std::string start = Setting("de.scan_start", FormatTimestampText(filter.start_us) + zone, query);
   std::string end = Setting("de.scan_end", FormatTimestampText(filter.end_us) + zone, query);
-  std::string c = QuoteIdentifier(column->name);
+  std::string c = QuoteSqlIdentifier(column->name);
   return fmt::format("{0} >= {1}::{3} AND {0} < {2}::{3}", c, start, end, cast);
 }
 
@@ -76,7 +76,7 @@ Result<std::string> InListCondition(const InListFilter& filter, size_t index,
         "in-list filter column '{}' of warehouse table '{}' is declared '{}', not a string",
         filter.column, table.name, column->declared_type);
   }
-  std::string c = QuoteIdentifier(column->name);
+  std::string c = QuoteSqlIdentifier(column->name);
   nlohmann::json values = nlohmann::json::array();
   for (const std::string& value : filter.values) {
     if (!IsValidUtf8(value)) {
@@ -104,7 +104,7 @@ Result<std::string> SelectList(const ScanSpec& spec, const CatalogTable& table, 
                              table.name);
     }
     if (!list.empty()) list += ", ";
-    std::string quoted = QuoteIdentifier(column->name);
+    std::string quoted = QuoteSqlIdentifier(column->name);
     // No alias: ORDER BY must see the column, not the JSON.
     list += column->select_as_json ? fmt::format("pg_catalog.to_json({})", quoted) : quoted;
     query->columns.push_back({column->name, *column->pg_type, column->type});
@@ -114,16 +114,6 @@ Result<std::string> SelectList(const ScanSpec& spec, const CatalogTable& table, 
 }
 
 }  // namespace
-
-std::string QuoteIdentifier(std::string_view name) {
-  std::string quoted = "\"";
-  for (char c : name) {
-    quoted += c;
-    if (c == '"') quoted += '"';
-  }
-  quoted += '"';
-  return quoted;
-}
 
 std::string FormatTimestampText(int64_t micros) {
   int64_t seconds = FloorDiv(micros, kMicrosPerSecond);
@@ -152,8 +142,9 @@ Result<CopyQuery> PlanCopyQuery(const ScanSpec& spec, const CatalogTable& table)
     ASSIGN_OR_RETURN(std::string condition, InListCondition(spec.in_filters[i], i, table, &query));
     conditions.push_back(std::move(condition));
   }
-  std::string select = fmt::format("SELECT {} FROM {}.{}", select_list,
-                                   QuoteIdentifier(table.schema), QuoteIdentifier(table.name));
+  std::string select =
+      fmt::format("SELECT {} FROM {}.{}", select_list, QuoteSqlIdentifier(table.schema),
+                  QuoteSqlIdentifier(table.name));
   for (size_t i = 0; i < conditions.size(); ++i) {
     select += i == 0 ? " WHERE " : " AND ";
     select += conditions[i];
@@ -164,7 +155,7 @@ Result<CopyQuery> PlanCopyQuery(const ScanSpec& spec, const CatalogTable& table)
       return InvalidArgument("warehouse table '{}' cannot be ordered by json column '{}'",
                              table.name, column->name);
     }
-    select += " ORDER BY " + QuoteIdentifier(column->name);
+    select += " ORDER BY " + QuoteSqlIdentifier(column->name);
   }
   query.copy_sql = fmt::format("COPY ({}) TO STDOUT (FORMAT binary)", select);
   if (!query.settings_sql.empty()) query.settings_sql = "SELECT " + query.settings_sql;

@@ -45,9 +45,6 @@ struct CopyQuery {
 // size.
 Result<CopyQuery> PlanCopyQuery(const ScanSpec& spec, const CatalogTable& table);
 
-// `name` as a double-quoted SQL identifier, embedded quotes doubled.
-std::string QuoteIdentifier(std::string_view name);
-
 // 'YYYY-MM-DD HH:MM:SS.ffffff' of microseconds since the epoch. Precondition: years 0001..9999.
 std::string FormatTimestampText(int64_t micros);
 

@@ -16,12 +16,10 @@ void SendCancel(PGcancel* cancel) {
 
 CopyReader::CopyReader(Options options, Conn conn, CopyBinaryDecoder decoder)
     : options_(std::move(options)),
+      shape_(options_.table, options_.schema),
       cancel_target_(std::make_shared<CancelTarget>()),
       conn_(std::move(conn)),
       decoder_(std::move(decoder)) {
-  for (size_t i = 0; i < options_.schema.size(); ++i) {
-    if (options_.schema.fields[i].type.is_variable_width()) variable_width_columns_.push_back(i);
-  }
   cancel_target_->cancel = PQgetCancel(conn_.get());
   if (options_.cancel) {
     options_.cancel->OnCancel([target = cancel_target_] {
@@ -44,13 +42,11 @@ CopyReader::~CopyReader() {
 
 Result<bool> CopyReader::Next(Batch* batch) {
   if (!failure_.ok()) return failure_;
-  if (batch->num_columns() != options_.schema.size()) {
-    return InvalidArgument("batch has {} columns, the scan of '{}' produces {}",
-                           batch->num_columns(), options_.table, options_.schema.size());
-  }
+  RETURN_IF_ERROR(shape_.Check(*batch));
   batch->Clear();
   if (done_) return false;
-  while (batch->num_rows() < options_.batch_rows && ArenaBytes(*batch) < options_.batch_bytes) {
+  while (batch->num_rows() < options_.batch_rows &&
+         shape_.ArenaBytes(*batch) < options_.batch_bytes) {
     Result<bool> read = ReadChunk(batch);
     if (!read.ok()) {
       batch->Clear();
@@ -114,12 +110,6 @@ Status CopyReader::FinishCopy() {
 Status CopyReader::Stop(Status status) {
   failure_ = status;
   return status;
-}
-
-size_t CopyReader::ArenaBytes(const Batch& batch) const {
-  size_t bytes = 0;
-  for (size_t i : variable_width_columns_) bytes += batch.column(i).arena_bytes();
-  return bytes;
 }
 
 }  // namespace de::warehouse_pg

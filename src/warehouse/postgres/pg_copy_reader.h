@@ -57,11 +57,10 @@ class CopyReader final : public BatchReader {
   // The end of the COPY: the decoder saw the trailer and the command succeeded.
   Status FinishCopy();
   Status Stop(Status status);
-  size_t ArenaBytes(const Batch& batch) const;
   bool cancelled() const { return options_.cancel && options_.cancel->cancelled(); }
 
   const Options options_;
-  std::vector<size_t> variable_width_columns_;
+  const BatchShape shape_;
   std::shared_ptr<CancelTarget> cancel_target_;
   Conn conn_;
   CopyBinaryDecoder decoder_;

@@ -102,7 +102,7 @@ TEST(PgCopyQueryTest, EmptyInListsNeedNoSettings) {
 }
 
 TEST(PgCopyQueryTest, QuotesIdentifiers) {
-  EXPECT_EQ(warehouse_pg::QuoteIdentifier("we\"ird name"), "\"we\"\"ird name\"");
+  EXPECT_EQ(QuoteSqlIdentifier("we\"ird name"), "\"we\"\"ird name\"");
   CatalogTable table{"s\"x", "t\"; DROP", {Col("a \"b\"", 25)}};
   ScanSpec spec;
   spec.table = table.name;

@@ -6,12 +6,10 @@ namespace de::warehouse_sqlite {
 
 SqliteBatchReader::SqliteBatchReader(Options options, Connection db, Statement statement)
     : options_(std::move(options)),
+      shape_(options_.table, options_.schema),
       interrupt_target_(std::make_shared<InterruptTarget>()),
       db_(std::move(db)),
       statement_(std::move(statement)) {
-  for (size_t i = 0; i < options_.schema.size(); ++i) {
-    if (options_.schema.fields[i].type.is_variable_width()) variable_width_columns_.push_back(i);
-  }
   interrupt_target_->db = db_.get();
   if (options_.cancel) {
     options_.cancel->OnCancel([target = interrupt_target_] {
@@ -28,14 +26,11 @@ SqliteBatchReader::~SqliteBatchReader() {
 
 Result<bool> SqliteBatchReader::Next(Batch* batch) {
   if (!failure_.ok()) return failure_;
-  if (batch->num_columns() != options_.schema.size()) {
-    return InvalidArgument("batch has {} columns, the scan of '{}' produces {}",
-                           batch->num_columns(), options_.table, options_.schema.size());
-  }
+  RETURN_IF_ERROR(shape_.Check(*batch));
   batch->Clear();
   if (done_) return false;
   size_t rows = 0;
-  while (rows < options_.batch_rows && ArenaBytes(*batch) < options_.batch_bytes) {
+  while (rows < options_.batch_rows && shape_.ArenaBytes(*batch) < options_.batch_bytes) {
     Result<bool> read = ReadRow(batch);
     if (!read.ok()) {
       batch->Clear();
@@ -72,12 +67,6 @@ Result<bool> SqliteBatchReader::ReadRow(Batch* batch) {
     }
   }
   return true;
-}
-
-size_t SqliteBatchReader::ArenaBytes(const Batch& batch) const {
-  size_t bytes = 0;
-  for (size_t i : variable_width_columns_) bytes += batch.column(i).arena_bytes();
-  return bytes;
 }
 
 Status SqliteBatchReader::Stop(Status status) {

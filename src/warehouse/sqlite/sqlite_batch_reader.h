@@ -45,12 +45,11 @@ class SqliteBatchReader final : public BatchReader {
 
   // Steps to the next row and appends it; false at the end of the result.
   Result<bool> ReadRow(Batch* batch);
-  size_t ArenaBytes(const Batch& batch) const;
   Status Stop(Status status);
   void EndReadTransaction();
 
   const Options options_;
-  std::vector<size_t> variable_width_columns_;
+  const BatchShape shape_;
   std::shared_ptr<InterruptTarget> interrupt_target_;
   Connection db_;  // declared before statement_: finalize first, then close
   Statement statement_;

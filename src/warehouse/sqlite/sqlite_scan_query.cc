@@ -46,7 +46,7 @@ Result<std::string> TimeCondition(const TimeFilter& filter, const CatalogTable& 
       return InvalidArgument("time filter bound {} us is outside years 0000..9999", bound);
     }
   }
-  std::string c = QuoteIdentifier(column->name);
+  std::string c = QuoteSqlIdentifier(column->name);
   std::string integer_from = Bind(CeilDiv(filter.start_us, kMicrosPerSecond), params);
   std::string integer_to = Bind(CeilDiv(filter.end_us, kMicrosPerSecond), params);
   std::string text_from = Bind(FormatCanonicalTimestamp(filter.start_us), params);
@@ -67,7 +67,7 @@ Result<std::string> InListCondition(const InListFilter& filter, const CatalogTab
         "not a string",
         filter.column, table.name, column->declared_type);
   }
-  std::string c = QuoteIdentifier(column->name);
+  std::string c = QuoteSqlIdentifier(column->name);
   if (filter.values.empty()) return filter.negate ? c + " IS NOT NULL" : std::string("0");
   std::string list;
   for (const std::string& value : filter.values) {
@@ -88,23 +88,13 @@ Result<std::string> SelectList(const ScanSpec& spec, const CatalogTable& table, 
                              table.name);
     }
     if (!list.empty()) list += ", ";
-    list += QuoteIdentifier(column->name);
+    list += QuoteSqlIdentifier(column->name);
     schema->fields.push_back({column->name, *column->type, column->nullable});
   }
   return list.empty() ? std::string("1") : list;
 }
 
 }  // namespace
-
-std::string QuoteIdentifier(std::string_view name) {
-  std::string quoted = "\"";
-  for (char c : name) {
-    quoted += c;
-    if (c == '"') quoted += '"';
-  }
-  quoted += '"';
-  return quoted;
-}
 
 Result<ScanQuery> PlanScanQuery(const ScanSpec& spec, const CatalogTable& table) {
   if (spec.batch_rows == 0 || spec.batch_bytes == 0) {
@@ -125,14 +115,14 @@ Result<ScanQuery> PlanScanQuery(const ScanSpec& spec, const CatalogTable& table)
     return InvalidArgument("scan of '{}' needs {} bound values, more than SQLite's {}", table.name,
                            query.params.size(), kMaxParams);
   }
-  query.sql = fmt::format("SELECT {} FROM {}", select_list, QuoteIdentifier(table.name));
+  query.sql = fmt::format("SELECT {} FROM {}", select_list, QuoteSqlIdentifier(table.name));
   for (size_t i = 0; i < conditions.size(); ++i) {
     query.sql += i == 0 ? " WHERE " : " AND ";
     query.sql += conditions[i];
   }
   if (!spec.order_by.empty()) {
     ASSIGN_OR_RETURN(const CatalogColumn* column, FindColumn(table, spec.order_by));
-    query.sql += " ORDER BY " + QuoteIdentifier(column->name);
+    query.sql += " ORDER BY " + QuoteSqlIdentifier(column->name);
   }
   return query;
 }

@@ -43,7 +43,4 @@ struct ScanQuery {
 // 0000..9999, an in-list filter on a non-string column, or a zero batch size.
 Result<ScanQuery> PlanScanQuery(const ScanSpec& spec, const CatalogTable& table);
 
-// `name` as a double-quoted SQL identifier, embedded quotes doubled.
-std::string QuoteIdentifier(std::string_view name);
-
 }  // namespace de::warehouse_sqlite
