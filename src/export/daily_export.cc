@@ -20,23 +20,8 @@ constexpr std::string_view kClassificationsFolder = "classifications";
 constexpr int64_t kMaxDaySeconds = 26 * 3600;
 
 Status ValidateRunDate(const std::string& run_date) {
-  using namespace std::chrono;
-  auto digits = [&](size_t from, size_t count) {
-    int value = 0;
-    for (size_t i = from; i < from + count; ++i) {
-      if (run_date[i] < '0' || run_date[i] > '9') return -1;
-      value = value * 10 + (run_date[i] - '0');
-    }
-    return value;
-  };
-  if (run_date.size() == 10 && run_date[4] == '-' && run_date[7] == '-') {
-    int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
-    if (y >= 1970 && m > 0 && d > 0 &&
-        year_month_day(year(y), month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d)))
-            .ok()) {
-      return Status::Ok();
-    }
-  }
+  // ISO dates compare as text.
+  if (IsIsoDate(run_date) && run_date >= "1970-01-01") return Status::Ok();
   return InvalidArgument("date '{}' is not a calendar date YYYY-MM-DD", run_date);
 }
 

@@ -362,6 +362,22 @@ TEST_F(DailyExportTest, PolicyViolationsAndMissingTablesFailAtOnce) {
   EXPECT_EQ(flaky_->scans_of("cctv"), 1);
 }
 
+TEST_F(DailyExportTest, ATableNamedLikeTheClassificationsFolderIsRefused) {
+  auto exporter = Exporter(2, 3);
+  PolicySnapshot policy = DemoPolicySnapshot();
+  policy.export_tables.push_back({"classifications", true, "ts", "", ""});
+  ASSERT_TRUE(backends_.metadata->ReplacePolicy(policy).ok());
+  auto summary = exporter->Run(Spec(), nullptr, nullptr);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  const DailyTableSummary& clash = TableOf(*summary, "classifications");
+  EXPECT_EQ(clash.status, "FAILED");
+  EXPECT_EQ(clash.attempts, 1);  // bad configuration: never retried
+  EXPECT_NE(clash.error.find("collides with the daily classifications folder"), std::string::npos)
+      << clash.error;
+  EXPECT_EQ(summary->classifications.status, "COMPLETED");
+  EXPECT_EQ(summary->outcome, DailyRunOutcome::kPartialSuccess);
+}
+
 TEST_F(DailyExportTest, EveryTableFailingIsAFailedRun) {
   auto exporter = Exporter(2, 1);
   PolicySnapshot policy = DemoPolicySnapshot();

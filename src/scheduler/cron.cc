@@ -12,6 +12,8 @@
 #include <optional>
 #include <vector>
 
+#include "metadata/metadata_store.h"
+
 namespace de {
 namespace {
 
@@ -178,14 +180,10 @@ Result<LocalDate> LocalDate::Parse(std::string_view text) {
   auto bad = [&] {
     return InvalidArgument("date '{}' is not a calendar date YYYY-MM-DD (1970-9999)", text);
   };
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
-  std::optional<int> year = ParseInt(text.substr(0, 4));
-  std::optional<int> month = ParseInt(text.substr(5, 2));
-  std::optional<int> day = ParseInt(text.substr(8, 2));
-  if (!year || !month || !day || *year < 1970) return bad();
-  LocalDate date{*year, *month, *day};
-  if (!ToYmd(date).ok()) return bad();
-  return date;
+  // IsIsoDate is the one definition of a valid run date (the metadata store enforces it too).
+  if (!IsIsoDate(text) || text < "1970") return bad();
+  return LocalDate{*ParseInt(text.substr(0, 4)), *ParseInt(text.substr(5, 2)),
+                   *ParseInt(text.substr(8, 2))};
 }
 
 std::string LocalDate::ToString() const {
