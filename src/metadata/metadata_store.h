@@ -1,9 +1,16 @@
 // MetadataStore: the product's own tables (DESIGN.md §3.1): on-demand requests, which warehouse
 // tables are exported, and the classification policy. Backends: sqlite/ (embedded default) and,
-// next, postgres/ (shared by several replicas). Both apply the same versioned migrations.
+// postgres/ (shared by several replicas). Both apply the same versioned migrations.
+//
+// Replicas (several processes on one store) share the work through leases: a worker claims an
+// on-demand request or a daily table job for a while (owner + lease_expires_at), renews the
+// lease while it works, and gives it up when it stops. A lease is free when its owner is empty
+// or lease_expires_at <= now (the store's clock); work whose lease expired (its replica died) is
+// claimed again and starts over. One leader lock per cluster decides who starts daily runs.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -152,6 +159,22 @@ struct DailyRun {
   friend bool operator==(const DailyRun&, const DailyRun&) = default;
 };
 
+// A request as ClaimRequest handed it over.
+struct ClaimedRequest {
+  ExportRequest request;       // as now stored: owner and lease_expires_at are the claimer's
+  std::string previous_owner;  // who held it before ("" = nobody): its files must go first
+};
+
+// A cluster-wide exclusive lock, held until the object is destroyed (or its session is lost).
+// Thread-compatible.
+class LeaderLock {
+ public:
+  virtual ~LeaderLock() = default;
+  // False once the lock is known to be lost (PostgreSQL: its session ended); then it is never
+  // held again and the owner must stop acting as leader.
+  virtual bool Held() = 0;
+};
+
 // True for a run_date: exactly "YYYY-MM-DD" naming a real calendar day ("2024-02-29" is one,
 // "2023-02-29", "2024-3-01" and "2024-03-01T00:00" are not).
 bool IsIsoDate(std::string_view text);
@@ -179,8 +202,16 @@ class MetadataStore {
   // Moves an IN_PROGRESS request to a final state in one transaction, recording its files when
   // kCompleted (progress becomes 100). kFailedPrecondition if it is not IN_PROGRESS, kNotFound if
   // it does not exist.
-  virtual Status FinishRequest(const std::string& id, RequestState state, const std::string& error,
-                               const std::vector<RequestFile>& files) = 0;
+  Status FinishRequest(const std::string& id, RequestState state, const std::string& error,
+                       const std::vector<RequestFile>& files) {
+    return FinishRequestAs(id, "", state, error, files);
+  }
+  // FinishRequest fenced by the lease: with a non-empty `owner`, kFailedPrecondition (nothing
+  // changes) unless the row's owner is `owner` (a worker whose lease was taken over must not
+  // finish the request). An empty `owner` finishes whoever holds it (cancellation).
+  virtual Status FinishRequestAs(const std::string& id, const std::string& owner,
+                                 RequestState state, const std::string& error,
+                                 const std::vector<RequestFile>& files) = 0;
   // Files of a request, ordered by table then index (manifest last per table).
   virtual Result<std::vector<RequestFile>> ListRequestFiles(const std::string& id) = 0;
   // Takes back a COMPLETED request whose files must no longer be handed out (exported under a
@@ -189,6 +220,24 @@ class MetadataStore {
   // files first and deletes the objects afterwards. kFailedPrecondition if it is not COMPLETED,
   // kNotFound if it does not exist; nothing changes on any error.
   virtual Status RetireRequest(const std::string& id, const std::string& error) = 0;
+
+  // --- request leases (replicas) ---
+  // Claims the oldest IN_PROGRESS request (by created_at, then id) whose lease is free, for
+  // `owner` until now + lease_micros. nullopt when none is free. Two callers never claim the
+  // same request (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED; SQLite: a write transaction).
+  // kInvalidArgument for an empty owner or lease_micros <= 0.
+  virtual Result<std::optional<ClaimedRequest>> ClaimRequest(const std::string& owner,
+                                                             int64_t lease_micros) = 0;
+  // Extends to now + lease_micros the leases `owner` holds on the IN_PROGRESS requests among
+  // `ids`; returns the ids it does not hold (finished, taken over, or unknown), in input order.
+  virtual Result<std::vector<std::string>> RenewRequestLeases(const std::string& owner,
+                                                              const std::vector<std::string>& ids,
+                                                              int64_t lease_micros) = 0;
+  // Frees the leases `owner` holds among `ids` (owner "", lease_expires_at 0) so any worker may
+  // claim them at once; other rows are left alone.
+  virtual Status ReleaseRequests(const std::string& owner, const std::vector<std::string>& ids) = 0;
+  // IN_PROGRESS requests whose lease is free: the cluster's queue length.
+  virtual Result<int64_t> CountUnclaimedRequests() = 0;
 
   // --- policy: export_tables, data_column_classification, actual_data_classifications,
   // long_table_data_classifications and the policy version ---
@@ -227,6 +276,31 @@ class MetadataStore {
                                                             const std::string& table) = 0;
   // Jobs of one run, ordered by table_name.
   virtual Result<std::vector<TableJobStatus>> ListTableJobs(const std::string& run_date) = 0;
+
+  // --- daily table job leases (replicas) ---
+  // Claims the (run_date, table) job for `owner` until now + lease_micros and returns the row as
+  // it was before the claim (nullopt when there was none; then an IN-PROGRESS row with attempt 0
+  // is inserted). Free unless the row is IN-PROGRESS under another owner's unexpired lease:
+  // then kAlreadyExists naming the owner and the lease's end (also when another claimer has the
+  // row locked at this moment). Only owner and lease_expires_at change. kInvalidArgument for a
+  // bad run_date, an empty table or owner, or lease_micros <= 0.
+  virtual Result<std::optional<TableJobStatus>> ClaimTableJob(const std::string& run_date,
+                                                              const std::string& table,
+                                                              const std::string& owner,
+                                                              int64_t lease_micros) = 0;
+  // Extends `owner`'s lease on the job to now + lease_micros. kFailedPrecondition when the job
+  // is not held by `owner` (taken over or gone): the worker must stop.
+  virtual Status RenewTableJobLease(const std::string& run_date, const std::string& table,
+                                    const std::string& owner, int64_t lease_micros) = 0;
+
+  // --- leader ---
+  // Tries, without waiting, to take the cluster-wide lock `name` (e.g. "scheduler"): the lock,
+  // or nullptr when another process holds it. PostgreSQL: a session advisory lock on a
+  // connection of its own; SQLite: an exclusive flock on a file beside the database.
+  virtual Result<std::unique_ptr<LeaderLock>> TryLeaderLock(const std::string& name) = 0;
+
+  // Microseconds since the epoch on the clock leases are measured with.
+  virtual int64_t NowMicros() = 0;
 
   // Cheap reachability check for readiness probes.
   virtual Status Ping() = 0;

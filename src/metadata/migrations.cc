@@ -122,6 +122,15 @@ const std::vector<Migration>& MetadataMigrations() {
   owner TEXT NOT NULL DEFAULT ''
 ))sql",
        }},
+      {6,
+       "replica_leases",
+       {
+           // Replicas sharing the store: at most one IN_PROGRESS request per range (the
+           // same-range coalescing holds across processes), and the claim query's index.
+           "CREATE UNIQUE INDEX request_table_one_open_range ON request_table (start_time, "
+           "end_time) WHERE status = 'IN_PROGRESS'",
+           "CREATE INDEX request_table_lease ON request_table (status, lease_expires_at)",
+       }},
   };
   return kMigrations;
 }

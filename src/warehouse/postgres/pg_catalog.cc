@@ -1,11 +1,16 @@
 #include "warehouse/postgres/pg_catalog.h"
 
+#include <algorithm>
 #include <charconv>
 
-#include "warehouse/postgres/pg_session.h"
+#include "postgres/pg_session.h"
 #include "warehouse/sqlite/value_text.h"
 
 namespace de::warehouse_pg {
+
+using pg::Cell;
+using pg::Exec;
+using pg::PgResult;
 namespace {
 
 constexpr char kRelkinds[] = "('r', 'v', 'm', 'p', 'f')";
@@ -42,11 +47,17 @@ const CatalogColumn* CatalogTable::FindColumn(std::string_view column) const {
 
 void MapColumnType(uint32_t type_oid, int32_t typmod, bool is_array, CatalogColumn* column) {
   column->pg_type.reset();
-  column->select_as_json = false;
+  column->select_as = SelectAs::kColumn;
   if (is_array) {
     column->pg_type = PgType::kJson;
     column->type = DataType::Json();
-    column->select_as_json = true;
+    column->select_as = SelectAs::kToJson;
+    return;
+  }
+  if (type_oid == kRedshiftSuperOid) {
+    column->pg_type = PgType::kText;  // json_serialize returns varchar
+    column->type = DataType::Json();
+    column->select_as = SelectAs::kJsonSerialize;
     return;
   }
   std::optional<PgType> pg = PgTypeFromOid(type_oid);
@@ -106,7 +117,7 @@ Result<std::vector<std::string>> ListCatalogTables(PGconn* conn, const std::stri
   const std::string sql = fmt::format(
       "SELECT c.relname FROM pg_catalog.pg_class c "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE n.nspname = $1 AND c.relkind IN {} ORDER BY c.relname COLLATE \"C\"",
+      "WHERE n.nspname = $1 AND c.relkind IN {}",
       kRelkinds);
   ASSIGN_OR_RETURN(PgResult result,
                    Exec(conn, sql, {schema}, PGRES_TUPLES_OK, "listing warehouse tables"));
@@ -114,6 +125,7 @@ Result<std::vector<std::string>> ListCatalogTables(PGconn* conn, const std::stri
   for (int row = 0; row < PQntuples(result.get()); ++row) {
     tables.emplace_back(Cell(result.get(), row, 0));
   }
+  std::sort(tables.begin(), tables.end());  // bytewise, as COLLATE "C" (which Redshift lacks)
   return tables;
 }
 
@@ -125,7 +137,7 @@ Result<CatalogTable> LoadCatalogTable(PGconn* conn, const std::string& schema,
   // One row per column; a relation without columns gives one row of NULLs.
   const std::string sql = fmt::format(
       "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.atttypid, "
-      "a.atttypmod, a.attnotnull, t.typcategory = 'A' "
+      "a.atttypmod, a.attnotnull, t.typelem <> 0 AND t.typlen = -1 "
       "FROM pg_catalog.pg_class c "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_attribute a "

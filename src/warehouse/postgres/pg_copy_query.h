@@ -8,14 +8,9 @@
 //         ORDER BY "t") TO STDOUT (FORMAT binary)
 //
 // COPY takes no bind parameters, so every value travels as a bound parameter of the set_config
-// statement, run first in the same session, and the COPY reads it back with current_setting:
-// no value is ever part of SQL text. Identifiers come from the catalog (CatalogTable) and are
-// double-quoted with embedded quotes doubled.
-//
-// Time bounds are UTC text 'YYYY-MM-DD HH:MM:SS.ffffff' (with '+00' for timestamptz; wall clock
-// for timestamp), for years 0001..9999. In-list values travel as one JSON array of strings; a
-// NULL never matches, neither IN nor NOT IN. Values containing a NUL byte cannot occur in a
-// PostgreSQL text column and are dropped from the list (which changes no result).
+// statement, run first in the same session, and the COPY reads it back with current_setting
+// (ValueBinding::kSessionSettings): no value is ever part of SQL text. The SELECT is the one of
+// pg_select_query.h, shared with the cursor path.
 #pragma once
 
 #include <string>
@@ -25,6 +20,7 @@
 #include "common/status.h"
 #include "warehouse/postgres/copy_binary_decoder.h"
 #include "warehouse/postgres/pg_catalog.h"
+#include "warehouse/postgres/pg_select_query.h"
 #include "warehouse/warehouse.h"
 
 namespace de::warehouse_pg {
@@ -38,14 +34,7 @@ struct CopyQuery {
   Schema schema;                  // the selected columns, in ScanSpec order
 };
 
-// kNotFound naming table and column for a column that does not exist; kInvalidArgument for an
-// unmapped selected column, a column selected twice, a time filter on a non-timestamp column or
-// with bounds outside years 0001..9999, an in-list filter on a non-string column, an in-list
-// value that is not UTF-8, ordering by a json column (no ordering operator), or a zero batch
-// size.
+// Errors as PlanSelect (pg_select_query.h).
 Result<CopyQuery> PlanCopyQuery(const ScanSpec& spec, const CatalogTable& table);
-
-// 'YYYY-MM-DD HH:MM:SS.ffffff' of microseconds since the epoch. Precondition: years 0001..9999.
-std::string FormatTimestampText(int64_t micros);
 
 }  // namespace de::warehouse_pg

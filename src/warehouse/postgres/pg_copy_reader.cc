@@ -1,43 +1,27 @@
 #include "warehouse/postgres/pg_copy_reader.h"
 
 namespace de::warehouse_pg {
+
+using pg::CommandError;
 namespace {
 
 struct CopyBufferFree {
   void operator()(char* buffer) const { PQfreemem(buffer); }
 };
 
-void SendCancel(PGcancel* cancel) {
-  char error[256];
-  PQcancel(cancel, error, sizeof(error));  // best effort: the COPY's own error reports the outcome
-}
-
 }  // namespace
 
 CopyReader::CopyReader(Options options, Conn conn, CopyBinaryDecoder decoder)
     : options_(std::move(options)),
       shape_(options_.table, options_.schema),
-      cancel_target_(std::make_shared<CancelTarget>()),
       conn_(std::move(conn)),
-      decoder_(std::move(decoder)) {
-  cancel_target_->cancel = PQgetCancel(conn_.get());
-  if (options_.cancel) {
-    options_.cancel->OnCancel([target = cancel_target_] {
-      std::lock_guard<std::mutex> lock(target->mu);
-      if (target->cancel) SendCancel(target->cancel);
-    });
-  }
-}
+      canceller_(conn_.get(), options_.cancel),
+      decoder_(std::move(decoder)) {}
 
 CopyReader::~CopyReader() {
-  std::lock_guard<std::mutex> lock(cancel_target_->mu);
-  if (cancel_target_->cancel) {
-    // A COPY still running would go on reading (and sorting) until the server notices the
-    // closed socket; ask it to stop now.
-    if (copy_running_) SendCancel(cancel_target_->cancel);
-    PQfreeCancel(cancel_target_->cancel);
-    cancel_target_->cancel = nullptr;
-  }
+  // A COPY still running would go on reading (and sorting) until the server notices the closed
+  // socket; ask it to stop now.
+  if (copy_running_) canceller_.CancelNow();
 }
 
 Result<bool> CopyReader::Next(Batch* batch) {

@@ -4,15 +4,18 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "common/cancellation.h"
+#include "postgres/pg_session.h"
 #include "warehouse/postgres/copy_binary_decoder.h"
-#include "warehouse/postgres/pg_session.h"
+#include "warehouse/postgres/pg_query_canceller.h"
 #include "warehouse/warehouse.h"
 
 namespace de::warehouse_pg {
+
+using pg::Conn;
+using pg::PgResult;
 
 // Not thread-safe (one consumer), except that the cancellation token may fire from any thread:
 // it sends a cancel request (PQcancel) for the running COPY, even after the reader is gone
@@ -45,11 +48,6 @@ class CopyReader final : public BatchReader {
   Result<bool> Next(Batch* batch) override;
 
  private:
-  struct CancelTarget {
-    std::mutex mu;
-    PGcancel* cancel = nullptr;  // guarded by mu; null once the reader is gone
-  };
-
   // Waits for the COPY to start (the server answers with its first rows or its error).
   Status StartCopy();
   // Reads one chunk into `batch`; false at the end of the COPY.
@@ -61,8 +59,8 @@ class CopyReader final : public BatchReader {
 
   const Options options_;
   const BatchShape shape_;
-  std::shared_ptr<CancelTarget> cancel_target_;
   Conn conn_;
+  QueryCanceller canceller_;
   CopyBinaryDecoder decoder_;
   bool started_ = false;      // StartCopy succeeded
   bool copy_running_ = true;  // until PQgetCopyData reports the end or an error

@@ -12,32 +12,23 @@
 
 #include "warehouse/postgres/pg_catalog.h"
 #include "warehouse/postgres/pg_copy_query.h"
+#include "warehouse/postgres/pg_test_support.h"
 
 namespace de {
 namespace {
 
+using pg_test::Col;
+using pg_test::Dialect;
+using pg_test::EventsTable;
+using pg_test::kAllTypes;
+using pg_test::kHour;
+using pg_test::kMar1;
+using pg_test::kSchema;
+using pg_test::PostgresLiveBase;
 using warehouse_pg::CatalogColumn;
 using warehouse_pg::CatalogTable;
 using warehouse_pg::CopyQuery;
 using warehouse_pg::PlanCopyQuery;
-
-constexpr int64_t kMar1 = 1709251200000000;  // 2024-03-01 00:00:00 UTC
-constexpr int64_t kHour = 3600LL * 1000 * 1000;
-
-CatalogColumn Col(std::string name, uint32_t oid, int32_t typmod = -1, bool array = false) {
-  CatalogColumn c;
-  c.name = std::move(name);
-  c.declared_type = "decl";
-  warehouse_pg::MapColumnType(oid, typmod, array, &c);
-  return c;
-}
-
-CatalogTable EventsTable() {
-  return {"public",
-          "events",
-          {Col("time", 1184), Col("wall", 1114), Col("metric", 25), Col("v", 23),
-           Col("arr", 1007, -1, true), Col("iv", 1186)}};
-}
 
 // ---- Query rendering and type mapping (no server needed) ----
 
@@ -196,118 +187,55 @@ TEST(PostgresWarehouseTest, OpenFailureNamesServerButNotPassword) {
   EXPECT_EQ(wh.status().message().find("sekrit"), std::string::npos);
 }
 
-// ---- Against a real server (scripts/with-pg-cluster sets DE_PG_CONNINFO) ----
-
-constexpr char kSchema[] = "de_pgwh_test";
-
-class PostgresWarehouseLiveTest : public ::testing::Test {
+// The warehouse's tests, run once per read path: kPostgres (binary COPY) and kRedshift (cursor,
+// against PostgreSQL).
+class PostgresWarehouseLiveTest : public PostgresLiveBase,
+                                  public ::testing::WithParamInterface<Dialect> {
  protected:
   void SetUp() override {
-    const char* conninfo = std::getenv("DE_PG_CONNINFO");
-    if (conninfo == nullptr) GTEST_SKIP() << "DE_PG_CONNINFO is not set";
-    conninfo_ = conninfo;
-    conn_ = PQconnectdb(conninfo);
-    ASSERT_EQ(PQstatus(conn_), CONNECTION_OK) << PQerrorMessage(conn_);
-    Sql(std::string("DROP SCHEMA IF EXISTS ") + kSchema + " CASCADE; CREATE SCHEMA " + kSchema +
-        "; SET search_path = " + kSchema);
-    PostgresOptions options;
-    options.conninfo = conninfo_;
-    options.schema = kSchema;
-    auto wh = PostgresWarehouse::Open(options);
-    ASSERT_TRUE(wh.ok()) << wh.status().ToString();
-    wh_ = std::move(*wh);
-  }
-  void TearDown() override {
-    if (conn_) {
-      Sql(std::string("DROP SCHEMA IF EXISTS ") + kSchema + " CASCADE");
-      PQfinish(conn_);
-    }
+    PostgresLiveBase::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    wh_ = OpenWarehouse(GetParam());
+    ASSERT_NE(wh_, nullptr);
   }
 
-  void Sql(const std::string& sql) {
-    PGresult* r = PQexec(conn_, sql.c_str());
-    ExecStatusType status = PQresultStatus(r);
-    EXPECT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-        << sql << ": " << PQresultErrorMessage(r);
-    PQclear(r);
+  Scanned ScanAll(const ScanSpec& spec, CancellationToken* cancel = nullptr) {
+    return ScanWith(wh_.get(), spec, cancel);
   }
-  // Waits until a COPY from the test schema runs on the server (the scan's first Next waits for
-  // it); false if none shows up within about 20 s.
-  bool WaitForRunningCopy() {
+  // The pg_stat_activity condition that matches the running scan's statement: the COPY, or a
+  // FETCH (where the cursor path runs its query).
+  static std::string RunningScanCondition() {
+    return GetParam() == Dialect::kPostgres ? "query LIKE 'COPY (%de_pgwh_test%'"
+                                            : "query LIKE 'FETCH FORWARD % FROM de_scan'";
+  }
+  // Where a row number appears in the path's DataLoss messages.
+  static std::string RowOf() {
+    return GetParam() == Dialect::kPostgres ? "of the COPY stream" : "of the cursor";
+  }
+  // Waits until the scan's statement runs on the server (the scan's first Next waits for it);
+  // false if none shows up within about 20 s.
+  bool WaitForRunningScan() {
     for (int i = 0; i < 400; ++i) {
       if (Value("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
-                "state = 'active' AND query LIKE 'COPY (%de_pgwh_test%'") == "1") {
+                "state = 'active' AND " +
+                RunningScanCondition()) == "1") {
         return true;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
   }
-  std::string Value(const std::string& sql) {
-    PGresult* r = PQexec(conn_, sql.c_str());
-    std::string v = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "<no row>";
-    PQclear(r);
-    return v;
-  }
 
-  // All batches of a scan, and the final status.
-  struct Scanned {
-    std::vector<size_t> batch_rows;
-    std::vector<std::vector<std::string>> rows;  // cells rendered by Render
-    Status status;
-  };
-  Scanned ScanAll(const ScanSpec& spec, CancellationToken* cancel = nullptr) {
-    Scanned out;
-    auto reader = wh_->Scan(spec, cancel);
-    if (!reader.ok()) {
-      out.status = reader.status();
-      return out;
-    }
-    Batch batch((*reader)->schema());
-    while (true) {
-      Result<bool> more = (*reader)->Next(&batch);
-      if (!more.ok()) {
-        out.status = more.status();
-        return out;
-      }
-      if (!*more) return out;
-      out.batch_rows.push_back(batch.num_rows());
-      for (size_t r = 0; r < batch.num_rows(); ++r) {
-        std::vector<std::string> row;
-        for (size_t c = 0; c < batch.num_columns(); ++c) row.push_back(Render(batch.column(c), r));
-        out.rows.push_back(row);
-      }
-    }
-  }
-  static std::string Render(const ColumnVector& col, size_t r) {
-    if (col.IsNull(r)) return "NULL";
-    switch (col.type().id) {
-      case TypeId::kInt32:
-        return std::to_string(col.Value<int32_t>(r));
-      case TypeId::kInt64:
-      case TypeId::kTimestamp:
-        return std::to_string(col.Value<int64_t>(r));
-      case TypeId::kString:
-      case TypeId::kJson:
-      case TypeId::kBinary:
-        return std::string(col.Bytes(r));
-      default:
-        return "?";
-    }
-  }
-
-  std::string conninfo_;
-  PGconn* conn_ = nullptr;
   std::unique_ptr<PostgresWarehouse> wh_;
 };
 
-constexpr char kAllTypes[] =
-    "CREATE TABLE alltypes (b boolean, i2 smallint, i4 integer NOT NULL, i8 bigint, f4 real, "
-    "f8 double precision, n numeric(12,2), n38 numeric(38,6), nu numeric, n50 numeric(50,2), "
-    "t text, vc varchar(10), c char(4), j json, jb jsonb, by bytea, u uuid, d date, "
-    "ts timestamp, tz timestamptz, tm time, arr integer[], tarr text[])";
+INSTANTIATE_TEST_SUITE_P(Paths, PostgresWarehouseLiveTest,
+                         ::testing::Values(Dialect::kPostgres, Dialect::kRedshift),
+                         [](const ::testing::TestParamInfo<Dialect>& info) {
+                           return info.param == Dialect::kPostgres ? "Copy" : "Cursor";
+                         });
 
-TEST_F(PostgresWarehouseLiveTest, DescribesEveryType) {
+TEST_P(PostgresWarehouseLiveTest, DescribesEveryType) {
   Sql(kAllTypes);
   Sql("CREATE TABLE odd (ok integer, \"span\" interval); CREATE VIEW \"b view\" AS SELECT 1 AS x");
   Result<TableSchema> schema = wh_->DescribeTable("alltypes");
@@ -357,7 +285,7 @@ TEST_F(PostgresWarehouseLiveTest, DescribesEveryType) {
   EXPECT_TRUE(wh_->Ping().ok());
 }
 
-TEST_F(PostgresWarehouseLiveTest, ScansEveryTypeWithNulls) {
+TEST_P(PostgresWarehouseLiveTest, ScansEveryTypeWithNulls) {
   Sql(kAllTypes);
   Sql("INSERT INTO alltypes VALUES (true, -32768, 2147483647, -9223372036854775808, 1.5, "
       "-1e300, 1234567890.12, '-99999999999999999999999999999999.999999', '-12345.678900', 1.5, "
@@ -431,7 +359,13 @@ class PostgresEventsLiveTest : public PostgresWarehouseLiveTest {
   }
 };
 
-TEST_F(PostgresEventsLiveTest, FiltersByTimeAndInListAndOrders) {
+INSTANTIATE_TEST_SUITE_P(Paths, PostgresEventsLiveTest,
+                         ::testing::Values(Dialect::kPostgres, Dialect::kRedshift),
+                         [](const ::testing::TestParamInfo<Dialect>& info) {
+                           return info.param == Dialect::kPostgres ? "Copy" : "Cursor";
+                         });
+
+TEST_P(PostgresEventsLiveTest, FiltersByTimeAndInListAndOrders) {
   ScanSpec spec;
   spec.table = "events";
   spec.columns = {"v", "metric"};
@@ -451,7 +385,7 @@ TEST_F(PostgresEventsLiveTest, FiltersByTimeAndInListAndOrders) {
             (std::vector<std::vector<std::string>>{{"1", "mem"}, {"2", "x'); DROP TABLE y; --"}}));
 }
 
-TEST_F(PostgresEventsLiveTest, SplitsBatchesByBatchRows) {
+TEST_P(PostgresEventsLiveTest, SplitsBatchesByBatchRows) {
   ScanSpec spec;
   spec.table = "events";
   spec.columns = {"v"};
@@ -469,7 +403,36 @@ TEST_F(PostgresEventsLiveTest, SplitsBatchesByBatchRows) {
   EXPECT_EQ(s.batch_rows, (std::vector<size_t>{4, 4, 2}));
 }
 
-TEST_F(PostgresEventsLiveTest, InjectionAttemptsChangeNothing) {
+TEST_P(PostgresEventsLiveTest, BatchesDoNotDependOnFetchSize) {
+  ScanSpec spec;
+  spec.table = "events";
+  spec.columns = {"v", "metric"};
+  spec.order_by = "v";
+  spec.batch_rows = 4;
+  const std::vector<std::string> metrics = {"cpu", "mem", "x'); DROP TABLE y; --", "NULL"};
+  for (int fetch_rows : {1, 3, 4, 5, 9, 10, 11, 10'000}) {
+    SCOPED_TRACE(fetch_rows);
+    std::unique_ptr<PostgresWarehouse> wh = OpenWarehouse(GetParam(), fetch_rows);
+    ASSERT_NE(wh, nullptr);
+    Scanned s = ScanWith(wh.get(), spec, nullptr);
+    ASSERT_TRUE(s.status.ok()) << s.status.ToString();
+    EXPECT_EQ(s.batch_rows, (std::vector<size_t>{4, 4, 2}));
+    ASSERT_EQ(s.rows.size(), 10u);
+    for (size_t i = 0; i < 10; ++i) {
+      EXPECT_EQ(s.rows[i], (std::vector<std::string>{std::to_string(i), metrics[i % 4]}));
+    }
+  }
+  // batch_bytes = 1 cuts a batch after each row with a metric; rows whose metric is NULL add
+  // no bytes (v = 3 and 7).
+  spec.batch_rows = 100;
+  spec.batch_bytes = 1;
+  Scanned s = ScanAll(spec);
+  ASSERT_TRUE(s.status.ok()) << s.status.ToString();
+  EXPECT_EQ(s.batch_rows, (std::vector<size_t>{1, 1, 1, 2, 1, 1, 2, 1}));
+  EXPECT_EQ(s.rows.size(), 10u);
+}
+
+TEST_P(PostgresEventsLiveTest, InjectionAttemptsChangeNothing) {
   ScanSpec spec;
   spec.table = "way\"; DROP TABLE x; --";
   spec.columns = {"v"};
@@ -491,7 +454,7 @@ TEST_F(PostgresEventsLiveTest, InjectionAttemptsChangeNothing) {
   EXPECT_EQ(Value(std::string("SELECT count(*) FROM ") + kSchema + ".y"), "1");
 }
 
-TEST_F(PostgresWarehouseLiveTest, QuotedTableAndColumnNamesWork) {
+TEST_P(PostgresWarehouseLiveTest, QuotedTableAndColumnNamesWork) {
   Sql("CREATE TABLE \"we\"\"ird table\" (\"a \"\"col\"\"\" text, \"Time\" timestamptz)");
   Sql("INSERT INTO \"we\"\"ird table\" VALUES ('one', '2024-03-01 00:30+00'), "
       "('two', '2024-03-01 05:00+00')");
@@ -510,7 +473,7 @@ TEST_F(PostgresWarehouseLiveTest, QuotedTableAndColumnNamesWork) {
             (std::vector<std::vector<std::string>>{{"one", std::to_string(kMar1 + kHour / 2)}}));
 }
 
-TEST_F(PostgresWarehouseLiveTest, CancelInterruptsRunningCopy) {
+TEST_P(PostgresWarehouseLiveTest, CancelInterruptsRunningScan) {
   Sql("CREATE VIEW slow AS SELECT 1 AS n FROM (SELECT pg_sleep(60)) s");
   CancellationToken cancel;
   ScanSpec spec;
@@ -520,7 +483,7 @@ TEST_F(PostgresWarehouseLiveTest, CancelInterruptsRunningCopy) {
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   bool running = false;
   std::thread canceller([&] {
-    running = WaitForRunningCopy();
+    running = WaitForRunningScan();
     cancel.Cancel();
   });
   Batch batch((*reader)->schema());
@@ -531,7 +494,7 @@ TEST_F(PostgresWarehouseLiveTest, CancelInterruptsRunningCopy) {
   EXPECT_EQ((*reader)->Next(&batch).status().code(), StatusCode::kCancelled);
 }
 
-TEST_F(PostgresWarehouseLiveTest, CancelBetweenBatches) {
+TEST_P(PostgresWarehouseLiveTest, CancelBetweenBatches) {
   Sql("CREATE TABLE big AS SELECT g AS v FROM generate_series(1, 100000) g");
   CancellationToken cancel;
   ScanSpec spec;
@@ -546,14 +509,14 @@ TEST_F(PostgresWarehouseLiveTest, CancelBetweenBatches) {
   EXPECT_EQ(batch.num_rows(), 1000u);
   cancel.Cancel();
   EXPECT_EQ((*reader)->Next(&batch).status().code(), StatusCode::kCancelled);
-  reader->reset();  // cancels and closes the COPY mid-stream
+  reader->reset();  // closes the COPY or cursor mid-stream
   EXPECT_TRUE(wh_->Ping().ok());
   CancellationToken fired;
   fired.Cancel();
   EXPECT_EQ(wh_->Scan(spec, &fired).status().code(), StatusCode::kCancelled);
 }
 
-TEST_F(PostgresWarehouseLiveTest, ServerErrorWhileCopyingIsReportedByNext) {
+TEST_P(PostgresWarehouseLiveTest, ServerErrorWhileScanningIsReportedByNext) {
   Sql("CREATE VIEW bad AS SELECT n::integer AS n FROM (VALUES ('1'), ('x')) v(n)");
   ScanSpec spec;
   spec.table = "bad";
@@ -564,7 +527,7 @@ TEST_F(PostgresWarehouseLiveTest, ServerErrorWhileCopyingIsReportedByNext) {
             "scan of warehouse table 'bad': ERROR:  invalid input syntax for type integer: \"x\"");
 }
 
-TEST_F(PostgresWarehouseLiveTest, InfinityIsDataLossAndStopsTheCopy) {
+TEST_P(PostgresWarehouseLiveTest, InfinityIsDataLossAndStopsTheScan) {
   Sql("CREATE TABLE inf AS SELECT timestamptz '2020-01-01 00:00+00' + g * interval '1 second' "
       "AS ts FROM generate_series(1, 50000) g");
   Sql("INSERT INTO inf VALUES ('infinity'); INSERT INTO inf SELECT ts FROM inf");
@@ -573,12 +536,11 @@ TEST_F(PostgresWarehouseLiveTest, InfinityIsDataLossAndStopsTheCopy) {
   spec.columns = {"ts"};
   Scanned s = ScanAll(spec);
   EXPECT_EQ(s.status.code(), StatusCode::kDataLoss);
-  EXPECT_EQ(s.status.message(),
-            "warehouse table 'inf', column 'ts', row 50001 of the COPY stream: value 'infinity' "
-            "(timestamptz) cannot be exported");
+  EXPECT_EQ(s.status.message(), "warehouse table 'inf', column 'ts', row 50001 " + RowOf() +
+                                    ": value 'infinity' (timestamptz) cannot be exported");
 }
 
-TEST_F(PostgresWarehouseLiveTest, CatalogConnectionIsReopenedAfterItWasLost) {
+TEST_P(PostgresWarehouseLiveTest, CatalogConnectionIsReopenedAfterItWasLost) {
   ASSERT_TRUE(wh_->Ping().ok());
   EXPECT_EQ(Value("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM "
                   "pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = "
@@ -597,24 +559,20 @@ TEST_F(PostgresWarehouseLiveTest, CatalogConnectionIsReopenedAfterItWasLost) {
   EXPECT_TRUE(wh_->Ping().ok());
 }
 
-TEST_F(PostgresWarehouseLiveTest, StatementTimeoutIsDeadlineExceeded) {
+TEST_P(PostgresWarehouseLiveTest, StatementTimeoutIsDeadlineExceeded) {
   Sql("CREATE VIEW slow AS SELECT 1 AS n FROM (SELECT pg_sleep(60)) s");
-  PostgresOptions options;
-  options.conninfo = conninfo_;
-  options.schema = kSchema;
-  options.statement_timeout_ms = 200;
-  auto wh = PostgresWarehouse::Open(options);
-  ASSERT_TRUE(wh.ok()) << wh.status().ToString();
+  std::unique_ptr<PostgresWarehouse> wh = OpenWarehouse(GetParam(), 7, 200);
+  ASSERT_NE(wh, nullptr);
   ScanSpec spec;
   spec.table = "slow";
   spec.columns = {"n"};
-  auto reader = (*wh)->Scan(spec, nullptr);
+  auto reader = wh->Scan(spec, nullptr);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   Batch batch((*reader)->schema());
   EXPECT_EQ((*reader)->Next(&batch).status().code(), StatusCode::kDeadlineExceeded);
 }
 
-TEST_F(PostgresWarehouseLiveTest, LostConnectionMidCopyIsUnavailable) {
+TEST_P(PostgresWarehouseLiveTest, LostConnectionMidScanIsUnavailable) {
   Sql("CREATE VIEW slow AS SELECT 1 AS n FROM (SELECT pg_sleep(60)) s");
   ScanSpec spec;
   spec.table = "slow";
@@ -624,10 +582,11 @@ TEST_F(PostgresWarehouseLiveTest, LostConnectionMidCopyIsUnavailable) {
   Batch batch((*reader)->schema());
   bool terminated = false;
   std::thread terminator([&] {
-    terminated = WaitForRunningCopy() &&
+    terminated = WaitForRunningScan() &&
                  Value(
                      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
-                     "pg_backend_pid() AND state = 'active' AND query LIKE 'COPY (%slow%'") == "t";
+                     "pg_backend_pid() AND state = 'active' AND " +
+                     RunningScanCondition()) == "t";
   });
   Result<bool> more = (*reader)->Next(&batch);
   terminator.join();
@@ -635,7 +594,7 @@ TEST_F(PostgresWarehouseLiveTest, LostConnectionMidCopyIsUnavailable) {
   EXPECT_EQ(more.status().code(), StatusCode::kUnavailable) << more.status().ToString();
 }
 
-TEST_F(PostgresEventsLiveTest, ScanGaugeCountsOpenScans) {
+TEST_P(PostgresEventsLiveTest, ScanGaugeCountsOpenScans) {
   ScanSpec spec;
   spec.table = "events";
   spec.columns = {"v"};

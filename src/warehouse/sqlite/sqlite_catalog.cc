@@ -1,5 +1,7 @@
 #include "warehouse/sqlite/sqlite_catalog.h"
 
+#include <cctype>
+
 #include "warehouse/sqlite/sqlite_connection.h"
 #include "warehouse/sqlite/sqlite_types.h"
 
@@ -49,24 +51,35 @@ Result<CatalogTable> LoadCatalogTable(sqlite3* db, const std::string& table) {
   // hidden: 0 ordinary, 1 hidden column of a virtual table, 2 and 3 generated columns.
   ASSIGN_OR_RETURN(Statement statement,
                    Statement::Prepare(db,
-                                      "SELECT name, type, \"notnull\" FROM "
+                                      "SELECT name, type, \"notnull\", pk FROM "
                                       "pragma_table_xinfo(?1, 'main') WHERE hidden <> 1 ORDER BY "
                                       "cid"));
   statement.BindText(1, table);
   CatalogTable result{table, {}};
+  std::vector<size_t> key_columns;  // indexes of the primary key's columns
   while (true) {
     Result<bool> row = statement.Step();
     if (!row.ok()) {
       return row.status().WithContext(fmt::format("describing warehouse table '{}'", table));
     }
-    if (!*row) return result;
+    if (!*row) break;
     CatalogColumn column;
     column.name = statement.Text(0);
     column.declared_type = statement.Text(1);
     column.type = DataTypeFromSqliteDeclaration(column.declared_type);
     column.nullable = statement.Int(2) == 0;
+    if (statement.Int(3) > 0) key_columns.push_back(result.columns.size());
     result.columns.push_back(std::move(column));
   }
+  // A lone INTEGER PRIMARY KEY is the rowid: never NULL, though it is not declared NOT NULL
+  // (PostgreSQL's copy of the table says NOT NULL, and both warehouses give the same schema).
+  if (key_columns.size() == 1) {
+    CatalogColumn& key = result.columns[key_columns[0]];
+    std::string upper = key.declared_type;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (upper == "INTEGER") key.nullable = false;
+  }
+  return result;
 }
 
 Result<TableSchema> ToTableSchema(const CatalogTable& table) {

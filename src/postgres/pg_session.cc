@@ -1,8 +1,8 @@
-#include "warehouse/postgres/pg_session.h"
+#include "postgres/pg_session.h"
 
 #include <string>
 
-namespace de::warehouse_pg {
+namespace de::pg {
 namespace {
 
 // libpq messages end with a newline (and may span lines); one line reads better in a Status.
@@ -28,11 +28,11 @@ Result<Conn> Connect(const std::string& conninfo, int statement_timeout_ms) {
   Conn conn(PQconnectdb(conninfo.c_str()));
   if (!conn) return ResourceExhausted("libpq could not allocate a connection");
   if (PQstatus(conn.get()) != CONNECTION_OK) {
-    return Unavailable("cannot connect to the PostgreSQL warehouse ({}): {}",
-                       DescribeConn(conn.get()), OneLine(PQerrorMessage(conn.get())));
+    return Unavailable("cannot connect to PostgreSQL ({}): {}", DescribeConn(conn.get()),
+                       OneLine(PQerrorMessage(conn.get())));
   }
   if (PQsetClientEncoding(conn.get(), "UTF8") != 0) {
-    return Unavailable("PostgreSQL warehouse ({}): cannot set client_encoding UTF8: {}",
+    return Unavailable("PostgreSQL ({}): cannot set client_encoding UTF8: {}",
                        DescribeConn(conn.get()), OneLine(PQerrorMessage(conn.get())));
   }
   // The timeout is our own integer, bound like any value.
@@ -50,8 +50,8 @@ Status CommandError(PGconn* conn, const PGresult* result, std::string_view what,
   std::string_view code = state ? state : "";
   if (PQstatus(conn) == CONNECTION_BAD || code.empty()) {
     if (cancelled) return Cancelled("{} was cancelled", what);
-    return Unavailable("{}: connection to the PostgreSQL warehouse ({}) lost: {}", what,
-                       DescribeConn(conn), message);
+    return Unavailable("{}: connection to PostgreSQL ({}) lost: {}", what, DescribeConn(conn),
+                       message);
   }
   if (code == "57014") {
     if (cancelled) return Cancelled("{} was cancelled", what);
@@ -59,7 +59,7 @@ Status CommandError(PGconn* conn, const PGresult* result, std::string_view what,
   }
   std::string_view klass = code.substr(0, 2);
   if (klass == "08" || klass == "40" || klass == "53" || klass == "57" || klass == "58") {
-    return Unavailable("{}: PostgreSQL warehouse ({}): {}", what, DescribeConn(conn), message);
+    return Unavailable("{}: PostgreSQL ({}): {}", what, DescribeConn(conn), message);
   }
   if (code == "42P01" || code == "42703" || code == "3F000") {
     return NotFound("{}: {}", what, message);
@@ -82,4 +82,4 @@ Result<PgResult> Exec(PGconn* conn, const std::string& sql, const std::vector<st
   return result;
 }
 
-}  // namespace de::warehouse_pg
+}  // namespace de::pg

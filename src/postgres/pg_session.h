@@ -1,5 +1,6 @@
 // Owning wrappers over libpq's connection and result handles, the one place where a libpq error
-// becomes a de::Status, and the helpers the PostgreSQL warehouse runs its catalog queries with.
+// becomes a de::Status, and the helpers the PostgreSQL warehouse and metadata store run their
+// queries with.
 // Every value reaches the server as a bound parameter (PQexecParams); SQL text passed here is
 // built only from our own constants and catalog-checked, quoted identifiers.
 #pragma once
@@ -13,7 +14,7 @@
 
 #include "common/status.h"
 
-namespace de::warehouse_pg {
+namespace de::pg {
 
 struct ConnCloser {
   void operator()(PGconn* conn) const { PQfinish(conn); }
@@ -50,4 +51,4 @@ inline std::string_view Cell(const PGresult* result, int row, int column) {
   return {PQgetvalue(result, row, column), static_cast<size_t>(PQgetlength(result, row, column))};
 }
 
-}  // namespace de::warehouse_pg
+}  // namespace de::pg
