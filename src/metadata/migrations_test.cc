@@ -36,7 +36,7 @@ TEST(MigrationsTest, ReleasedMigrationsKeepTheirVersionAndName) {
   // schema_migrations in existing databases records these; renaming one locks those out.
   const std::vector<std::pair<int64_t, std::string_view>> released = {
       {1, "request_tables"},         {2, "policy_tables"}, {3, "classification_tables"},
-      {4, "request_policy_version"}, {5, "daily_runs"}, {6, "replica_leases"},
+      {4, "request_policy_version"}, {5, "daily_runs"},    {6, "replica_leases"},
   };
   const std::vector<Migration>& migrations = MetadataMigrations();
   ASSERT_GE(migrations.size(), released.size());

@@ -1,14 +1,17 @@
 #include "metadata/sqlite/sqlite_daily_runs.h"
 
-#include <nlohmann/json.hpp>
-
+#include <memory>
 #include <utility>
 
+#include "metadata/store_contract.h"
 #include "sqlite/sqlite.h"
 
 namespace de::metadata_sqlite {
 
+using metadata::CheckDate;
+using metadata::CheckJobKey;
 using sqlite::Statement;
+using sqlite::WriteTransaction;
 
 namespace {
 
@@ -48,16 +51,16 @@ constexpr std::string_view kListTableJobs = "SELECT " DE_TABLE_JOB_COLUMNS
                                             "ORDER BY table_name";
 #undef DE_TABLE_JOB_COLUMNS
 
-Status CheckDate(std::string_view field, const std::string& value) {
-  if (IsIsoDate(value)) return Status::Ok();
-  return InvalidArgument("{} '{}' is not a YYYY-MM-DD calendar date", field, value);
-}
-
-Status CheckJobKey(const std::string& run_date, const std::string& table) {
-  RETURN_IF_ERROR(CheckDate("table job run_date", run_date));
-  if (table.empty()) return InvalidArgument("table job of {} needs a table_name", run_date);
-  return Status::Ok();
-}
+// Lease changes touch only owner and lease_expires_at; a new row starts IN-PROGRESS at attempt 0.
+constexpr std::string_view kClaimTableJob =
+    "UPDATE table_export_job_statuses SET owner = ?3, lease_expires_at = ?4 "
+    "WHERE run_date = ?1 AND table_name = ?2";
+constexpr std::string_view kInsertClaimedTableJob =
+    "INSERT INTO table_export_job_statuses (run_date, table_name, status, attempt, owner, "
+    "lease_expires_at) VALUES (?1, ?2, 'IN-PROGRESS', 0, ?3, ?4)";
+constexpr std::string_view kRenewTableJob =
+    "UPDATE table_export_job_statuses SET lease_expires_at = ?4 "
+    "WHERE run_date = ?1 AND table_name = ?2 AND owner = ?3";
 
 // started_at and finished_at of a job are NULL while unset (0).
 void BindTimeOrNull(Statement& statement, int index, int64_t micros) {
@@ -109,34 +112,8 @@ Result<DailyRun> ReadDailyRun(const Statement& row) {
   return run;
 }
 
-// nlohmann::json throws on names that are not UTF-8; that stays inside this function.
-Result<std::string> ColumnsToJson(const TableJobStatus& job) {
-  try {
-    return nlohmann::json(job.unclassified_columns).dump();
-  } catch (const nlohmann::json::exception& e) {
-    return InvalidArgument("unclassified_columns of table job {}/{}: {}", job.run_date,
-                           job.table_name, e.what());
-  }
-}
-
-Result<std::vector<std::string>> ColumnsFromJson(const std::string& text,
-                                                 const TableJobStatus& job) {
-  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  std::vector<std::string> columns;
-  bool readable = parsed.is_array();
-  for (size_t i = 0; readable && i < parsed.size(); ++i) {
-    readable = parsed[i].is_string();
-    if (readable) columns.push_back(parsed[i].get<std::string>());
-  }
-  if (readable) return columns;
-  return DataLoss(
-      "table job {}/{} has unclassified_columns '{}' that are not a JSON array of "
-      "strings",
-      job.run_date, job.table_name, text);
-}
-
 Status BindTableJob(Statement& s, const TableJobStatus& job) {
-  ASSIGN_OR_RETURN(std::string columns, ColumnsToJson(job));
+  ASSIGN_OR_RETURN(std::string columns, metadata::UnclassifiedColumnsToJson(job));
   s.BindText(1, job.run_date)
       .BindText(2, job.table_name)
       .BindText(3, JobStateName(job.state))
@@ -175,7 +152,8 @@ Result<TableJobStatus> ReadTableJob(const Statement& row) {
   job.bytes_written = Count(row, 9);
   job.files = Count(row, 10);
   job.error = row.Text(11);
-  ASSIGN_OR_RETURN(job.unclassified_columns, ColumnsFromJson(row.Text(12), job));
+  ASSIGN_OR_RETURN(job.unclassified_columns,
+                   metadata::UnclassifiedColumnsFromJson(row.Text(12), job));
   job.owner = row.Text(13);
   job.lease_expires_at = row.Int(14);
   return job;
@@ -261,6 +239,48 @@ Result<std::vector<TableJobStatus>> SelectTableJobs(sqlite3* db, const std::stri
   ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db, kListTableJobs));
   select.BindText(1, run_date);
   return ReadAll<TableJobStatus>(select, ReadTableJob);
+}
+
+// --- table job leases ---
+
+Result<std::optional<TableJobStatus>> ClaimTableJob(sqlite3* db, const std::string& run_date,
+                                                    const std::string& table,
+                                                    const std::string& owner, int64_t lease_micros,
+                                                    int64_t now) {
+  RETURN_IF_ERROR(CheckJobKey(run_date, table));
+  RETURN_IF_ERROR(metadata::CheckLease(owner, lease_micros));
+  ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> transaction, WriteTransaction::Begin(db));
+  ASSIGN_OR_RETURN(std::optional<TableJobStatus> before, SelectTableJob(db, run_date, table));
+  if (before && before->state == JobState::kInProgress && !before->owner.empty() &&
+      before->owner != owner && before->lease_expires_at > now) {
+    return metadata::TableJobHeld(run_date, table, before->owner, before->lease_expires_at);
+  }
+  ASSIGN_OR_RETURN(Statement claim,
+                   Statement::Prepare(db, before ? kClaimTableJob : kInsertClaimedTableJob));
+  claim.BindText(1, run_date)
+      .BindText(2, table)
+      .BindText(3, owner)
+      .BindInt(4, metadata::LeaseEnd(now, lease_micros));
+  RETURN_IF_ERROR(claim.Run());
+  RETURN_IF_ERROR(transaction->Commit());
+  return before;
+}
+
+Status RenewTableJobLease(sqlite3* db, const std::string& run_date, const std::string& table,
+                          const std::string& owner, int64_t lease_micros, int64_t now) {
+  RETURN_IF_ERROR(CheckJobKey(run_date, table));
+  RETURN_IF_ERROR(metadata::CheckLease(owner, lease_micros));
+  ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> transaction, WriteTransaction::Begin(db));
+  ASSIGN_OR_RETURN(Statement renew, Statement::Prepare(db, kRenewTableJob));
+  renew.BindText(1, run_date)
+      .BindText(2, table)
+      .BindText(3, owner)
+      .BindInt(4, metadata::LeaseEnd(now, lease_micros));
+  RETURN_IF_ERROR(renew.Run());
+  if (renew.Changes() == 1) return transaction->Commit();
+  ASSIGN_OR_RETURN(std::optional<TableJobStatus> job, SelectTableJob(db, run_date, table));
+  if (!job) return metadata::TableJobGone(run_date, table);
+  return metadata::TableJobNotHeld(run_date, table, job->owner, owner);
 }
 
 }  // namespace de::metadata_sqlite

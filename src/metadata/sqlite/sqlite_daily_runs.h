@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,5 +38,15 @@ Result<std::optional<TableJobStatus>> SelectTableJob(sqlite3* db, const std::str
                                                      const std::string& table);
 // The jobs of one run, ordered by table_name (byte order).
 Result<std::vector<TableJobStatus>> SelectTableJobs(sqlite3* db, const std::string& run_date);
+
+// Table job leases (MetadataStore::ClaimTableJob / RenewTableJobLease), each in its own BEGIN
+// IMMEDIATE transaction; `now` is the store's clock. Also kInvalidArgument for an empty owner or
+// lease_micros <= 0.
+Result<std::optional<TableJobStatus>> ClaimTableJob(sqlite3* db, const std::string& run_date,
+                                                    const std::string& table,
+                                                    const std::string& owner, int64_t lease_micros,
+                                                    int64_t now);
+Status RenewTableJobLease(sqlite3* db, const std::string& run_date, const std::string& table,
+                          const std::string& owner, int64_t lease_micros, int64_t now);
 
 }  // namespace de::metadata_sqlite

@@ -5,8 +5,11 @@
 #include <filesystem>
 #include <tuple>
 
+#include "metadata/policy_rows.h"
+#include "metadata/sqlite/file_leader_lock.h"
 #include "metadata/sqlite/sqlite_daily_runs.h"
 #include "metadata/sqlite/sqlite_migrations.h"
+#include "metadata/store_contract.h"
 
 namespace de {
 
@@ -36,6 +39,11 @@ constexpr std::string_view kFindRequestsByRange =
     "SELECT " DE_REQUEST_COLUMNS
     " FROM request_table WHERE start_time = ?1 AND end_time = ?2 "
     "ORDER BY created_at, de_request_id";
+// The oldest IN_PROGRESS request whose lease is free at ?1.
+constexpr std::string_view kClaimableRequest =
+    "SELECT " DE_REQUEST_COLUMNS
+    " FROM request_table WHERE status = 'IN_PROGRESS' AND (owner = '' OR lease_expires_at <= ?1) "
+    "ORDER BY created_at, de_request_id LIMIT 1";
 #undef DE_REQUEST_COLUMNS
 
 bool IsValidProgress(double progress) { return progress >= 0 && progress <= 100; }
@@ -97,28 +105,20 @@ class ReadTransaction {
   bool open_ = false;
 };
 
-Status CheckCode(std::string_view table, const std::string& key, const std::string& code) {
-  if (code == "nr" || code == "mx" || code == "de" || code == "hwc") return Status::Ok();
-  return InvalidArgument("{} row {}: classification '{}' is not nr, mx, de or hwc", table, key,
-                         code);
-}
-
-// One policy table: its name, SQL, key, row mapping and row checks, so that validation, reads
-// and writes are written once for all four. Empty optional strings are stored as NULL.
+// One policy table's SQL and row mapping (its name, key and checks are metadata::PolicyRules),
+// so that reads and writes are written once for all four. Empty optional strings are stored as
+// NULL.
 template <typename Row>
 struct PolicyTable;
 
 template <>
 struct PolicyTable<ExportTable> {
-  static constexpr std::string_view kName = "export_tables";
   static constexpr std::string_view kSelect =
       "SELECT table_name, enabled, time_column, source_column, metric_column FROM export_tables "
       "ORDER BY table_name";
   static constexpr std::string_view kInsert =
       "INSERT INTO export_tables (table_name, enabled, time_column, source_column, "
       "metric_column) VALUES (?1, ?2, ?3, ?4, ?5)";
-  static auto Key(const ExportTable& row) { return std::tie(row.table_name); }
-  static std::string KeyName(const ExportTable& row) { return row.table_name; }
   static ExportTable Read(const Statement& s) {
     return {s.Text(0), s.Int(1) != 0, s.Text(2), s.Text(3), s.Text(4)};
   }
@@ -129,16 +129,10 @@ struct PolicyTable<ExportTable> {
         .BindTextOrNull(4, row.source_column)
         .BindTextOrNull(5, row.metric_column);
   }
-  static Status Validate(const ExportTable& row, size_t position) {
-    if (!row.table_name.empty() && !row.time_column.empty()) return Status::Ok();
-    return InvalidArgument("{} row {} ('{}') needs a table_name and a time_column", kName, position,
-                           row.table_name);
-  }
 };
 
 template <>
 struct PolicyTable<ColumnClassification> {
-  static constexpr std::string_view kName = "data_column_classification";
   static constexpr std::string_view kSelect =
       "SELECT table_name, column_name, classification, treatment, pii FROM "
       "data_column_classification WHERE ?1 = '' OR table_name = ?1 "
@@ -146,12 +140,6 @@ struct PolicyTable<ColumnClassification> {
   static constexpr std::string_view kInsert =
       "INSERT INTO data_column_classification (table_name, column_name, classification, "
       "treatment, pii) VALUES (?1, ?2, ?3, ?4, ?5)";
-  static auto Key(const ColumnClassification& row) {
-    return std::tie(row.table_name, row.column_name);
-  }
-  static std::string KeyName(const ColumnClassification& row) {
-    return row.table_name + "." + row.column_name;
-  }
   static ColumnClassification Read(const Statement& s) {
     return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4) != 0};
   }
@@ -162,49 +150,28 @@ struct PolicyTable<ColumnClassification> {
         .BindTextOrNull(4, row.treatment)
         .BindInt(5, row.pii ? 1 : 0);
   }
-  static Status Validate(const ColumnClassification& row, size_t position) {
-    if (row.table_name.empty() || row.column_name.empty()) {
-      return InvalidArgument("{} row {} ({}) needs a table_name and a column_name", kName, position,
-                             KeyName(row));
-    }
-    return CheckCode(kName, KeyName(row), row.classification);
-  }
 };
 
 template <>
 struct PolicyTable<SourceClassification> {
-  static constexpr std::string_view kName = "actual_data_classifications";
   static constexpr std::string_view kSelect =
       "SELECT source, classification FROM actual_data_classifications ORDER BY source";
   static constexpr std::string_view kInsert =
       "INSERT INTO actual_data_classifications (source, classification) VALUES (?1, ?2)";
-  static auto Key(const SourceClassification& row) { return std::tie(row.source); }
-  static std::string KeyName(const SourceClassification& row) { return row.source; }
   static SourceClassification Read(const Statement& s) { return {s.Text(0), s.Text(1)}; }
   static void Bind(Statement& s, const SourceClassification& row) {
     s.BindText(1, row.source).BindText(2, row.classification);
-  }
-  static Status Validate(const SourceClassification& row, size_t position) {
-    if (row.source.empty()) return InvalidArgument("{} row {} needs a source", kName, position);
-    return CheckCode(kName, KeyName(row), row.classification);
   }
 };
 
 template <>
 struct PolicyTable<MetricClassification> {
-  static constexpr std::string_view kName = "long_table_data_classifications";
   static constexpr std::string_view kSelect =
       "SELECT table_name, metric_name, classification, treatment FROM "
       "long_table_data_classifications ORDER BY table_name, metric_name";
   static constexpr std::string_view kInsert =
       "INSERT INTO long_table_data_classifications (table_name, metric_name, classification, "
       "treatment) VALUES (?1, ?2, ?3, ?4)";
-  static auto Key(const MetricClassification& row) {
-    return std::tie(row.table_name, row.metric_name);
-  }
-  static std::string KeyName(const MetricClassification& row) {
-    return row.table_name + "." + row.metric_name;
-  }
   static MetricClassification Read(const Statement& s) {
     return {s.Text(0), s.Text(1), s.Text(2), s.Text(3)};
   }
@@ -214,29 +181,7 @@ struct PolicyTable<MetricClassification> {
         .BindText(3, row.classification)
         .BindTextOrNull(4, row.treatment);
   }
-  static Status Validate(const MetricClassification& row, size_t position) {
-    if (row.table_name.empty() || row.metric_name.empty()) {
-      return InvalidArgument("{} row {} ({}) needs a table_name and a metric_name", kName, position,
-                             KeyName(row));
-    }
-    return CheckCode(kName, KeyName(row), row.classification);
-  }
 };
-
-// Checks every row (positions are 1-based), then sorts the rows into the order LoadPolicy
-// returns (SQLite's BINARY collation is std::string's order) and refuses duplicate keys.
-template <typename Row>
-Status ValidateAndSort(std::vector<Row>& rows) {
-  using Table = PolicyTable<Row>;
-  for (size_t i = 0; i < rows.size(); ++i) RETURN_IF_ERROR(Table::Validate(rows[i], i + 1));
-  auto key = [](const Row& row) { return Table::Key(row); };
-  std::ranges::sort(rows, {}, key);
-  auto duplicate = std::ranges::adjacent_find(rows, {}, key);
-  if (duplicate != rows.end()) {
-    return AlreadyExists("duplicate {} row {}", Table::kName, Table::KeyName(*duplicate));
-  }
-  return Status::Ok();
-}
 
 template <typename Row>
 Result<std::vector<Row>> ReadRows(Statement& select) {
@@ -266,7 +211,8 @@ Result<std::vector<ColumnClassification>> SelectColumns(sqlite3* db, const std::
 template <typename Row>
 Status WriteRows(sqlite3* db, const std::vector<Row>& rows) {
   using Table = PolicyTable<Row>;
-  RETURN_IF_ERROR(sqlite::Execute(db, fmt::format("DELETE FROM {}", Table::kName)));
+  RETURN_IF_ERROR(
+      sqlite::Execute(db, fmt::format("DELETE FROM {}", metadata::PolicyRules<Row>::kName)));
   ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db, Table::kInsert));
   for (const Row& row : rows) {
     Table::Bind(insert, row);
@@ -308,8 +254,8 @@ Status CreateParentDirectory(const std::string& path) {
 
 }  // namespace
 
-SqliteMetadataStore::SqliteMetadataStore(Connection db, Clock* clock)
-    : clock_(clock), db_(std::move(db)) {}
+SqliteMetadataStore::SqliteMetadataStore(std::string path, Connection db, Clock* clock)
+    : path_(std::move(path)), clock_(clock), db_(std::move(db)) {}
 
 Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const std::string& path,
                                                                        Clock* clock) {
@@ -332,7 +278,7 @@ Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const std
   if (!configured.ok()) return configured.WithContext(fmt::format("metadata store '{}'", path));
   Status migrated = metadata_sqlite::ApplyMigrations(db.get(), MetadataMigrations(), *clock);
   if (!migrated.ok()) return migrated.WithContext(fmt::format("metadata store '{}'", path));
-  return std::unique_ptr<SqliteMetadataStore>(new SqliteMetadataStore(std::move(db), clock));
+  return std::unique_ptr<SqliteMetadataStore>(new SqliteMetadataStore(path, std::move(db), clock));
 }
 
 Result<int64_t> SqliteMetadataStore::SchemaVersion() {
@@ -364,10 +310,13 @@ Status SqliteMetadataStore::CreateRequest(const ExportRequest& request) {
       .BindInt(10, request.lease_expires_at)
       .BindInt(11, request.policy_version);
   Status inserted = insert.Run();
-  if (inserted.code() == StatusCode::kAlreadyExists) {
-    return AlreadyExists("request '{}' already exists", request.id);
-  }
-  return inserted;
+  if (inserted.code() != StatusCode::kAlreadyExists) return inserted;
+  // The id, or (migration 6) the range of another IN_PROGRESS request.
+  ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db_.get(), kSelectRequest));
+  select.BindText(1, request.id);
+  ASSIGN_OR_RETURN(bool id_taken, select.Step());
+  if (id_taken) return metadata::DuplicateRequestId(request.id);
+  return metadata::OpenRangeTaken(request.start_time, request.end_time);
 }
 
 Result<std::optional<ExportRequest>> SqliteMetadataStore::GetRequest(const std::string& id) {
@@ -417,6 +366,17 @@ Result<RequestState> SqliteMetadataStore::CurrentState(const std::string& id) {
   return *state;
 }
 
+// Caller holds mu_.
+Result<std::string> SqliteMetadataStore::CurrentOwner(const std::string& id) {
+  ASSIGN_OR_RETURN(
+      Statement select,
+      Statement::Prepare(db_.get(), "SELECT owner FROM request_table WHERE de_request_id = ?1"));
+  select.BindText(1, id);
+  ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return NotFound("request '{}' does not exist", id);
+  return select.Text(0);
+}
+
 Status SqliteMetadataStore::UpdateProgress(const std::string& id, double progress) {
   if (!IsValidProgress(progress)) {
     return InvalidArgument("progress {} of request '{}' is outside 0..100", progress, id);
@@ -434,9 +394,9 @@ Status SqliteMetadataStore::UpdateProgress(const std::string& id, double progres
   return FailedPrecondition("request '{}' is {}, not IN_PROGRESS", id, RequestStateName(state));
 }
 
-Status SqliteMetadataStore::FinishRequest(const std::string& id, RequestState state,
-                                          const std::string& error,
-                                          const std::vector<RequestFile>& files) {
+Status SqliteMetadataStore::FinishRequestAs(const std::string& id, const std::string& owner,
+                                            RequestState state, const std::string& error,
+                                            const std::vector<RequestFile>& files) {
   if (state == RequestState::kInProgress) {
     return InvalidArgument("request '{}' cannot finish as IN_PROGRESS", id);
   }
@@ -450,6 +410,10 @@ Status SqliteMetadataStore::FinishRequest(const std::string& id, RequestState st
   ASSIGN_OR_RETURN(RequestState current, CurrentState(id));
   if (current != RequestState::kInProgress) {
     return FailedPrecondition("request '{}' is {}, not IN_PROGRESS", id, RequestStateName(current));
+  }
+  if (!owner.empty()) {
+    ASSIGN_OR_RETURN(std::string holder, CurrentOwner(id));
+    if (holder != owner) return metadata::RequestHeldByOther(id, holder, owner);
   }
   bool completed = state == RequestState::kCompleted;
   ASSIGN_OR_RETURN(Statement update,
@@ -537,6 +501,88 @@ Result<std::vector<RequestFile>> SqliteMetadataStore::ListRequestFiles(const std
   }
 }
 
+// --- request leases ---
+
+Result<std::optional<ClaimedRequest>> SqliteMetadataStore::ClaimRequest(const std::string& owner,
+                                                                        int64_t lease_micros) {
+  RETURN_IF_ERROR(metadata::CheckLease(owner, lease_micros));
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t now = clock_->NowMicros();
+  ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> transaction,
+                   WriteTransaction::Begin(db_.get()));
+  ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db_.get(), kClaimableRequest));
+  select.BindInt(1, now);
+  ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return std::optional<ClaimedRequest>();
+  ClaimedRequest claimed;
+  ASSIGN_OR_RETURN(claimed.request, ReadRequest(select));
+  select.Finalize();
+  claimed.previous_owner = claimed.request.owner;
+  claimed.request.owner = owner;
+  claimed.request.lease_expires_at = metadata::LeaseEnd(now, lease_micros);
+  ASSIGN_OR_RETURN(Statement update, Statement::Prepare(db_.get(),
+                                                        "UPDATE request_table SET owner = ?1, "
+                                                        "lease_expires_at = ?2 WHERE "
+                                                        "de_request_id = ?3"));
+  update.BindText(1, owner)
+      .BindInt(2, claimed.request.lease_expires_at)
+      .BindText(3, claimed.request.id);
+  RETURN_IF_ERROR(update.Run());
+  RETURN_IF_ERROR(transaction->Commit());
+  return std::optional<ClaimedRequest>(std::move(claimed));
+}
+
+Result<std::vector<std::string>> SqliteMetadataStore::RenewRequestLeases(
+    const std::string& owner, const std::vector<std::string>& ids, int64_t lease_micros) {
+  RETURN_IF_ERROR(metadata::CheckLease(owner, lease_micros));
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t until = metadata::LeaseEnd(clock_->NowMicros(), lease_micros);
+  ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> transaction,
+                   WriteTransaction::Begin(db_.get()));
+  ASSIGN_OR_RETURN(Statement renew,
+                   Statement::Prepare(db_.get(),
+                                      "UPDATE request_table SET lease_expires_at = ?1 WHERE "
+                                      "de_request_id = ?2 AND owner = ?3 AND "
+                                      "status = 'IN_PROGRESS'"));
+  std::vector<std::string> lost;
+  for (const std::string& id : ids) {
+    renew.BindInt(1, until).BindText(2, id).BindText(3, owner);
+    RETURN_IF_ERROR(renew.Run());
+    if (renew.Changes() != 1) lost.push_back(id);
+  }
+  RETURN_IF_ERROR(transaction->Commit());
+  return lost;
+}
+
+Status SqliteMetadataStore::ReleaseRequests(const std::string& owner,
+                                            const std::vector<std::string>& ids) {
+  if (owner.empty()) return InvalidArgument("releasing leases needs an owner");
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> transaction,
+                   WriteTransaction::Begin(db_.get()));
+  ASSIGN_OR_RETURN(Statement release,
+                   Statement::Prepare(db_.get(),
+                                      "UPDATE request_table SET owner = '', lease_expires_at = 0 "
+                                      "WHERE de_request_id = ?1 AND owner = ?2 AND "
+                                      "status = 'IN_PROGRESS'"));
+  for (const std::string& id : ids) {
+    release.BindText(1, id).BindText(2, owner);
+    RETURN_IF_ERROR(release.Run());
+  }
+  return transaction->Commit();
+}
+
+Result<int64_t> SqliteMetadataStore::CountUnclaimedRequests() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(Statement count,
+                   Statement::Prepare(db_.get(),
+                                      "SELECT COUNT(*) FROM request_table WHERE status = "
+                                      "'IN_PROGRESS' AND (owner = '' OR lease_expires_at <= ?1)"));
+  count.BindInt(1, clock_->NowMicros());
+  ASSIGN_OR_RETURN(bool row, count.Step());
+  return row ? count.Int(0) : 0;
+}
+
 // --- policy ---
 
 Result<std::vector<ExportTable>> SqliteMetadataStore::ListExportTables() {
@@ -545,17 +591,9 @@ Result<std::vector<ExportTable>> SqliteMetadataStore::ListExportTables() {
 }
 
 Status SqliteMetadataStore::UpsertExportTable(const ExportTable& table) {
-  RETURN_IF_ERROR(PolicyTable<ExportTable>::Validate(table, 1));
-  return ChangePolicy([&](PolicySnapshot& policy) {
-           std::vector<ExportTable>& tables = policy.export_tables;
-           auto at =
-               std::ranges::lower_bound(tables, table.table_name, {}, &ExportTable::table_name);
-           if (at != tables.end() && at->table_name == table.table_name) {
-             *at = table;
-           } else {
-             tables.insert(at, table);
-           }
-         })
+  RETURN_IF_ERROR(metadata::PolicyRules<ExportTable>::Validate(table, 1));
+  return ChangePolicy(
+             [&](PolicySnapshot& policy) { metadata::PutExportTable(policy.export_tables, table); })
       .status();
 }
 
@@ -568,7 +606,7 @@ Result<std::vector<ColumnClassification>> SqliteMetadataStore::ListColumnClassif
 Status SqliteMetadataStore::ReplaceColumnClassifications(
     const std::vector<ColumnClassification>& rows) {
   std::vector<ColumnClassification> columns = rows;
-  RETURN_IF_ERROR(ValidateAndSort(columns));
+  RETURN_IF_ERROR(metadata::ValidateAndSort(columns));
   return ChangePolicy([&](PolicySnapshot& policy) { policy.columns = std::move(columns); })
       .status();
 }
@@ -584,10 +622,7 @@ Result<PolicySnapshot> SqliteMetadataStore::LoadPolicy() {
 
 Result<int64_t> SqliteMetadataStore::ReplacePolicy(const PolicySnapshot& policy) {
   PolicySnapshot wanted = policy;
-  RETURN_IF_ERROR(ValidateAndSort(wanted.export_tables));
-  RETURN_IF_ERROR(ValidateAndSort(wanted.columns));
-  RETURN_IF_ERROR(ValidateAndSort(wanted.sources));
-  RETURN_IF_ERROR(ValidateAndSort(wanted.metrics));
+  RETURN_IF_ERROR(metadata::ValidateAndSortPolicy(wanted));
   return ChangePolicy([&](PolicySnapshot& next) { next = std::move(wanted); });
 }
 
@@ -660,6 +695,31 @@ Result<std::vector<TableJobStatus>> SqliteMetadataStore::ListTableJobs(
   std::lock_guard<std::mutex> lock(mu_);
   return metadata_sqlite::SelectTableJobs(db_.get(), run_date);
 }
+
+Result<std::optional<TableJobStatus>> SqliteMetadataStore::ClaimTableJob(
+    const std::string& run_date, const std::string& table, const std::string& owner,
+    int64_t lease_micros) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metadata_sqlite::ClaimTableJob(db_.get(), run_date, table, owner, lease_micros,
+                                        clock_->NowMicros());
+}
+
+Status SqliteMetadataStore::RenewTableJobLease(const std::string& run_date,
+                                               const std::string& table, const std::string& owner,
+                                               int64_t lease_micros) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return metadata_sqlite::RenewTableJobLease(db_.get(), run_date, table, owner, lease_micros,
+                                             clock_->NowMicros());
+}
+
+// --- leader ---
+
+Result<std::unique_ptr<LeaderLock>> SqliteMetadataStore::TryLeaderLock(const std::string& name) {
+  RETURN_IF_ERROR(metadata::CheckLeaderLockName(name));
+  return metadata_sqlite::FileLeaderLock::TryLock(path_ + "." + name + ".lock");
+}
+
+int64_t SqliteMetadataStore::NowMicros() { return clock_->NowMicros(); }
 
 Status SqliteMetadataStore::Ping() {
   std::lock_guard<std::mutex> lock(mu_);

@@ -45,13 +45,26 @@ class SqliteMetadataStore final : public MetadataStore {
   Status UpdateProgress(const std::string& id, double progress) override;
   // Also kInvalidArgument if `state` is kInProgress or files are given for another state than
   // kCompleted, kAlreadyExists for two files with the same key; nothing changes on any error.
-  // The lease is cleared; `error` is stored for kFailed and kCancelled only.
-  Status FinishRequest(const std::string& id, RequestState state, const std::string& error,
-                       const std::vector<RequestFile>& files) override;
+  // The lease is cleared (owner is kept, for the record); `error` is stored for kFailed and
+  // kCancelled only.
+  Status FinishRequestAs(const std::string& id, const std::string& owner, RequestState state,
+                         const std::string& error, const std::vector<RequestFile>& files) override;
   // Empty for an unknown id.
   Result<std::vector<RequestFile>> ListRequestFiles(const std::string& id) override;
   // Keeps progress; updated_at from the clock.
   Status RetireRequest(const std::string& id, const std::string& error) override;
+
+  // Request leases. Each claim, renewal and release is one BEGIN IMMEDIATE transaction, so
+  // stores in several processes on one file never hand out the same request twice.
+  Result<std::optional<ClaimedRequest>> ClaimRequest(const std::string& owner,
+                                                     int64_t lease_micros) override;
+  // kInvalidArgument for an empty owner or lease_micros <= 0.
+  Result<std::vector<std::string>> RenewRequestLeases(const std::string& owner,
+                                                      const std::vector<std::string>& ids,
+                                                      int64_t lease_micros) override;
+  // kInvalidArgument for an empty owner.
+  Status ReleaseRequests(const std::string& owner, const std::vector<std::string>& ids) override;
+  Result<int64_t> CountUnclaimedRequests() override;
 
   // Ordered by table_name.
   Result<std::vector<ExportTable>> ListExportTables() override;
@@ -88,20 +101,39 @@ class SqliteMetadataStore final : public MetadataStore {
                                                     const std::string& table) override;
   Result<std::vector<TableJobStatus>> ListTableJobs(const std::string& run_date) override;
 
+  // Table job leases (sqlite_daily_runs.h): one BEGIN IMMEDIATE transaction each.
+  Result<std::optional<TableJobStatus>> ClaimTableJob(const std::string& run_date,
+                                                      const std::string& table,
+                                                      const std::string& owner,
+                                                      int64_t lease_micros) override;
+  Status RenewTableJobLease(const std::string& run_date, const std::string& table,
+                            const std::string& owner, int64_t lease_micros) override;
+
+  // An exclusive flock(2) on "<database path>.<name>.lock" (created if missing), held while the
+  // returned lock lives; the kernel drops it when the process dies. kInvalidArgument for a name
+  // that is empty or holds other characters than letters, digits, '-' and '_';
+  // kPermissionDenied when the file cannot be opened.
+  Result<std::unique_ptr<LeaderLock>> TryLeaderLock(const std::string& name) override;
+
+  // The clock given to Open.
+  int64_t NowMicros() override;
+
   Status Ping() override;
 
   // The highest migration version applied to the database.
   Result<int64_t> SchemaVersion();
 
  private:
-  SqliteMetadataStore(sqlite::Connection db, Clock* clock);
+  SqliteMetadataStore(std::string path, sqlite::Connection db, Clock* clock);
 
   Result<RequestState> CurrentState(const std::string& id);
+  Result<std::string> CurrentOwner(const std::string& id);
   Status InsertRequestFiles(const std::string& id, const std::vector<RequestFile>& files);
   // In one write transaction: reads the stored policy, lets `edit` change it, and writes back
   // the tables that differ, bumping the version if any did. Returns the version in effect.
   Result<int64_t> ChangePolicy(const std::function<void(PolicySnapshot&)>& edit);
 
+  const std::string path_;  // the database file, for leader lock files beside it
   Clock* const clock_;
   std::mutex mu_;
   sqlite::Connection db_;  // guarded by mu_

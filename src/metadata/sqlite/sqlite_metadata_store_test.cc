@@ -58,11 +58,13 @@ int64_t CountRows(const std::string& path, const std::string& sql) {
   return count;
 }
 
+// Each call gets a day of its own: at most one IN_PROGRESS request may cover a range (migration 6).
 ExportRequest NewRequest(const std::string& id, int64_t created_at = 0) {
+  static std::atomic<int64_t> next_day{0};
   ExportRequest request;
   request.id = id;
-  request.start_time = 1'709'251'200;
-  request.end_time = 1'709'337'600;
+  request.start_time = 1'709'251'200 + 86'400 * next_day.fetch_add(1);
+  request.end_time = request.start_time + 86'400;
   request.created_at = created_at;
   request.owner = "replica-a";
   request.lease_expires_at = kNow + 60'000'000;
@@ -298,11 +300,12 @@ TEST_F(SqliteMetadataStoreTest, ListsRequestsInOneStateOldestFirst) {
 }
 
 TEST_F(SqliteMetadataStoreTest, FindsRequestsByExactRange) {
-  ASSERT_TRUE(store_->CreateRequest(RangeRequest("second", 100, 200, kNow + 2)).ok());
+  // Only one of the two 100..200 requests may be IN_PROGRESS at a time.
   ASSERT_TRUE(store_->CreateRequest(RangeRequest("first", 100, 200, kNow + 1)).ok());
+  ASSERT_TRUE(store_->FinishRequest("first", RequestState::kFailed, "x", {}).ok());
+  ASSERT_TRUE(store_->CreateRequest(RangeRequest("second", 100, 200, kNow + 2)).ok());
   ASSERT_TRUE(store_->CreateRequest(RangeRequest("longer", 100, 201, kNow)).ok());
   ASSERT_TRUE(store_->CreateRequest(RangeRequest("later", 101, 200, kNow)).ok());
-  ASSERT_TRUE(store_->FinishRequest("first", RequestState::kFailed, "x", {}).ok());
   EXPECT_EQ(Ids(store_->FindRequestsByRange(100, 200)),
             (std::vector<std::string>{"first", "second"}));
   EXPECT_EQ(Ids(store_->FindRequestsByRange(100, 201)), (std::vector<std::string>{"longer"}));
@@ -1209,7 +1212,7 @@ TEST(SqliteMetadataStoreMigrationTest, AVersion4DatabaseGetsTheDailyTablesAndKee
   clock.AdvanceSeconds(60);
   auto store = SqliteMetadataStore::Open(path, &clock);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ(*(*store)->SchemaVersion(), 5);
+  EXPECT_EQ(*(*store)->SchemaVersion(), LatestSchemaVersion());
   EXPECT_EQ(CountRows(path,
                       "SELECT count(*) FROM schema_migrations WHERE version = 5 AND name = "
                       "'daily_runs' AND applied_at = '2024-03-01T00:01:00.000000Z'"),

@@ -1,9 +1,9 @@
 #include "metadata/sqlite/sqlite_migrations.h"
 
-#include <chrono>
 #include <string>
 #include <utility>
 
+#include "metadata/store_contract.h"
 #include "sqlite/sqlite.h"
 
 namespace de::metadata_sqlite {
@@ -13,19 +13,6 @@ using sqlite::Statement;
 using sqlite::WriteTransaction;
 
 namespace {
-
-// "2024-03-01T12:00:00.123456Z"
-std::string IsoUtc(int64_t micros) {
-  using namespace std::chrono;
-  sys_time<microseconds> time{microseconds(micros)};
-  sys_days day = floor<days>(time);
-  year_month_day date(day);
-  hh_mm_ss<microseconds> clock_time(time - day);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                     clock_time.hours().count(), clock_time.minutes().count(),
-                     clock_time.seconds().count(), clock_time.subseconds().count());
-}
 
 Result<std::vector<std::pair<int64_t, std::string>>> History(sqlite3* db) {
   ASSIGN_OR_RETURN(Statement select,
@@ -84,7 +71,7 @@ Status Apply(sqlite3* db, const Migration& migration, const Clock& clock) {
                                       "applied_at) VALUES (?1, ?2, ?3)"));
   record.BindInt(1, migration.version)
       .BindText(2, migration.name)
-      .BindText(3, IsoUtc(clock.NowMicros()));
+      .BindText(3, metadata::IsoUtc(clock.NowMicros()));
   RETURN_IF_ERROR(record.Run());
   return transaction->Commit();
 }
