@@ -65,7 +65,16 @@ RequestQueue::RequestQueue(OnDemandExporter* exporter, MetadataStore* metadata, 
       metadata_(metadata),
       store_(store),
       slots_(slots),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  const std::string owner = options_.owner;
+  const int64_t lease = options_.lease_micros;
+  keeper_ = std::make_unique<LeaseKeeper>(
+      "request",
+      [metadata, owner, lease](const std::vector<std::string>& ids) {
+        return metadata->RenewRequestLeases(owner, ids, lease);
+      },
+      lease);
+}
 
 RequestQueue::~RequestQueue() { Stop(); }
 
@@ -78,28 +87,11 @@ Status RequestQueue::Start() {
       return FailedPrecondition("the export queue was already started");
     }
   }
-  ASSIGN_OR_RETURN(std::vector<ExportRequest> unfinished,
-                   metadata_->ListRequestsInState(RequestState::kInProgress));
-  std::vector<std::shared_ptr<Job>> recovered;
-  for (ExportRequest& request : unfinished) {
-    ASSIGN_OR_RETURN(size_t removed, RemoveRangeFiles(request.start_time, request.end_time));
-    spdlog::info(
-        "recovering request {} ({}..{}), left IN_PROGRESS by an earlier run: removed {} "
-        "partial file(s), queued again",
-        request.id, request.start_time, request.end_time, removed);
-    auto job = std::make_shared<Job>();
-    job->request = std::move(request);
-    job->recovered = true;
-    recovered.push_back(std::move(job));
-  }
+  RETURN_IF_ERROR(metadata_->CountUnclaimedRequests().status());
   std::lock_guard<std::mutex> lock(mu_);
   if (phase_ != Phase::kNew) return FailedPrecondition("the export queue was stopped");
-  for (std::shared_ptr<Job>& job : recovered) {
-    jobs_[job->request.id] = job;
-    queue_.push_back(std::move(job));
-    ++stats_.recovered;
-  }
   phase_ = Phase::kRunning;
+  wakeups_ = std::max<size_t>(options_.workers, 1);  // look for left-over work at once
   for (size_t i = 0; i < std::max<size_t>(options_.workers, 1); ++i) {
     workers_.emplace_back([this] { WorkerLoop(); });
   }
@@ -159,29 +151,38 @@ Result<ExportRequest> RequestQueue::Submit(int64_t start_time, int64_t end_time)
     ++stats_.coalesced;
     return *range.reusable;
   }
+  ASSIGN_OR_RETURN(int64_t waiting, metadata_->CountUnclaimedRequests());
   {
     std::lock_guard<std::mutex> lock(mu_);
     RETURN_IF_ERROR(AvailableLocked());
-    if (counted_ + reserved_ >= options_.max_queued) {
+    size_t queued = static_cast<size_t>(std::max<int64_t>(waiting, 0)) + reserved_;
+    if (queued >= options_.max_queued) {
       ++stats_.refused;
       return ResourceExhausted("the export queue is full ({} requests waiting); try again later",
-                               queue_.size() + reserved_);
+                               queued);
     }
     ++reserved_;
   }
+  bool coalesced = false;
   Result<ExportRequest> request = [&]() -> Result<ExportRequest> {
     for (const auto& [stale, error] : range.stale) RETURN_IF_ERROR(Retire(stale, error));
-    return exporter_->Submit(start_time, end_time, std::nullopt);
+    Result<ExportRequest> created = exporter_->Submit(start_time, end_time, std::nullopt);
+    if (created.status().code() != StatusCode::kAlreadyExists) return created;
+    // Another replica recorded a request for the range in the meantime: answer with it.
+    ASSIGN_OR_RETURN(RangeState again, InspectRange(start_time, end_time));
+    if (!again.reusable) return created;
+    coalesced = true;
+    return *again.reusable;
   }();
   std::lock_guard<std::mutex> lock(mu_);
   --reserved_;
   if (!request.ok()) return request.status();
-  auto job = std::make_shared<Job>();
-  job->request = *request;
-  jobs_[request->id] = job;
-  queue_.push_back(std::move(job));
-  ++counted_;
+  if (coalesced) {
+    ++stats_.coalesced;
+    return request;
+  }
   ++stats_.accepted;
+  ++wakeups_;
   work_.notify_one();
   return request;
 }
@@ -273,18 +274,6 @@ Status RequestQueue::Cancel(const std::string& id) {
     return CancelUnheld(id);
   }
   std::shared_ptr<Job> job = found->second;
-  if (!job->running) {
-    // Still queued: it never wrote anything.
-    std::erase(queue_, job);
-    if (!job->recovered) --counted_;
-    job->done = true;
-    job->user_cancelled = true;
-    ++stats_.cancelled;
-    RememberLocked(job);
-    lock.unlock();
-    spdlog::info("request {} cancelled while queued", id);
-    return metadata_->FinishRequest(id, RequestState::kCancelled, std::string(kCancelledError), {});
-  }
   if (phase_ == Phase::kStopped) return Unavailable("{}", kQueueShuttingDown);
   job->user_cancelled = true;
   lock.unlock();
@@ -318,28 +307,91 @@ Status RequestQueue::CancelUnheld(const std::string& id) {
 // --- running ---
 
 void RequestQueue::WorkerLoop() {
+  const auto poll = std::chrono::microseconds(std::max<int64_t>(options_.poll_micros, 1'000));
   while (true) {
-    std::shared_ptr<Job> job;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      work_.wait(lock, [&] { return phase_ != Phase::kRunning || !queue_.empty(); });
+      work_.wait_for(lock, poll, [&] { return phase_ != Phase::kRunning || wakeups_ > 0; });
       if (phase_ != Phase::kRunning) return;
-      job = queue_.front();
-      queue_.pop_front();
-      if (!job->recovered) --counted_;
-      job->running = true;
-      ++running_;
+      if (wakeups_ > 0) --wakeups_;
     }
-    RunJob(*job);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      job->running = false;
-      job->done = true;
-      --running_;
-      RememberLocked(job);
+    // Drain: claim until nothing is left.
+    while (ClaimAndRun()) {
     }
-    job_done_.notify_all();
   }
+}
+
+bool RequestQueue::ClaimAndRun() {
+  Result<std::optional<ClaimedRequest>> claimed =
+      metadata_->ClaimRequest(options_.owner, options_.lease_micros);
+  if (!claimed.ok()) {
+    spdlog::warn("claiming an export request failed: {}", claimed.status().ToString());
+    return false;
+  }
+  if (!claimed->has_value()) return false;
+  auto job = std::make_shared<Job>();
+  job->request = std::move((*claimed)->request);
+  const std::string id = job->request.id;
+  const bool resumed = !(*claimed)->previous_owner.empty() || job->request.progress > 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (phase_ != Phase::kRunning) {
+      Status released = metadata_->ReleaseRequests(options_.owner, {id});
+      if (!released.ok()) spdlog::warn("request {}: {}", id, released.ToString());
+      return false;
+    }
+    auto held = jobs_.find(id);
+    if (held != jobs_.end() && !held->second->done) {
+      // Ours already (its lease ran out on a clock that jumped): the running worker renews it.
+      return false;
+    }
+    jobs_[id] = job;
+    job->running = true;
+    ++running_;
+    if (resumed) ++stats_.recovered;
+  }
+  keeper_->Hold(id, [job] {
+    job->lease_lost = true;
+    job->shutdown.Cancel();
+    job->cancel.Cancel();
+  });
+  // A request that ran before (here or on a replica that died) starts over from nothing; a new
+  // one has nothing to remove, but a crash between its files and its row is cheap to rule out.
+  Result<size_t> removed = RemoveRangeFiles(job->request.start_time, job->request.end_time);
+  const bool removal_failed = !removed.ok();
+  if (removal_failed) {
+    spdlog::warn("request {}: removing earlier files failed: {}; it stays for another try", id,
+                 removed.status().ToString());
+    job->shutdown.Cancel();
+  } else if (resumed) {
+    spdlog::info("request {} ({}..{}) resumed{}: removed {} partial file(s)", id,
+                 job->request.start_time, job->request.end_time,
+                 (*claimed)->previous_owner.empty() || (*claimed)->previous_owner == options_.owner
+                     ? ""
+                     : fmt::format(" from {}", (*claimed)->previous_owner),
+                 *removed);
+  }
+  if (job->shutdown.cancelled()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    CountOutcomeLocked(*job, Cancelled("not started"));
+  } else {
+    RunJob(*job);
+  }
+  keeper_->Drop(id);
+  if (job->shutdown.cancelled() && !job->lease_lost) {
+    // Stopped: free the lease so the next start or another replica resumes it at once.
+    Status released = metadata_->ReleaseRequests(options_.owner, {id});
+    if (!released.ok()) spdlog::warn("request {}: {}", id, released.ToString());
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    job->running = false;
+    job->done = true;
+    --running_;
+    RememberLocked(job);
+  }
+  job_done_.notify_all();
+  return !removal_failed;  // after a store error, wait a poll interval before the next claim
 }
 
 void RequestQueue::RunJob(Job& job) {
@@ -351,8 +403,8 @@ void RequestQueue::RunJob(Job& job) {
     outcome = slot.status();
     if (!job.shutdown.cancelled()) {
       // Cancelled while waiting for a slot: nothing was written.
-      Status recorded =
-          metadata_->FinishRequest(id, RequestState::kCancelled, std::string(kCancelledError), {});
+      Status recorded = metadata_->FinishRequestAs(id, options_.owner, RequestState::kCancelled,
+                                                   std::string(kCancelledError), {});
       if (!recorded.ok()) spdlog::error("request {}: {}", id, recorded.ToString());
     }
   } else {
@@ -370,6 +422,8 @@ void RequestQueue::CountOutcomeLocked(const Job& job, const Status& status) {
   if (status.ok()) {
     ++stats_.completed;
     spdlog::info("request {} completed", id);
+  } else if (job.lease_lost) {
+    spdlog::warn("request {} stopped: its lease was lost; whoever holds it now finishes it", id);
   } else if (job.shutdown.cancelled() && !job.user_cancelled) {
     spdlog::info("request {} interrupted by shutdown; it stays IN_PROGRESS", id);
   } else if (job.user_cancelled) {
@@ -405,9 +459,10 @@ std::optional<std::vector<TableProgress>> RequestQueue::Progress(const std::stri
 }
 
 QueueStats RequestQueue::stats() const {
+  Result<int64_t> waiting = metadata_->CountUnclaimedRequests();
   std::lock_guard<std::mutex> lock(mu_);
   QueueStats stats = stats_;
-  stats.queued = queue_.size();
+  stats.queued = waiting.ok() ? static_cast<size_t>(std::max<int64_t>(*waiting, 0)) : 0;
   stats.running = running_;
   return stats;
 }

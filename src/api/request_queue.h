@@ -1,28 +1,31 @@
-// RequestQueue: runs on-demand requests (DESIGN.md §1) on a pool of workers behind a bounded
-// queue, so a burst of requestData calls is either accepted and completed, or refused at once
-// with kResourceExhausted (TOO_MANY_REQUESTS); nothing is lost and nothing stays "In Progress".
+// RequestQueue: runs on-demand requests (DESIGN.md §1) on a pool of workers, so a burst of
+// requestData calls is either accepted and completed, or refused at once with
+// kResourceExhausted (TOO_MANY_REQUESTS); nothing is lost and nothing stays "In Progress".
 //
-// - Workers take requests in FIFO order; each holds one ExportSlots slot while it reads the
-//   warehouse, so on-demand and daily exports together never exceed MAX_CONCURRENCY_LIMIT.
+// Replicas share the work through the metadata store (metadata_store.h, "leases"):
+// - Submit records the request unclaimed and wakes a local worker. Workers of every replica
+//   claim the oldest unclaimed request (ClaimRequest: FOR UPDATE SKIP LOCKED on PostgreSQL), so
+//   each request is exported by exactly one worker. max_queued bounds the unclaimed requests of
+//   the whole cluster.
+// - A worker keeps its lease alive (LeaseKeeper) and records the outcome only while it holds it
+//   (FinishRequestAs). When a replica dies its leases expire and another replica's worker claims
+//   the request and starts it over: whatever was written under the range's directories is
+//   removed first. Idle workers look for such work every poll interval.
+// - Each worker holds one ExportSlots slot while it reads the warehouse, so on-demand and daily
+//   exports together never exceed MAX_CONCURRENCY_LIMIT in this process.
 // - Same range, one export: the on-demand layout gives a range one set of keys, so a request
 //   for a range that is IN_PROGRESS, or COMPLETED under the current policy version, returns
-//   that request instead of a new one. A COMPLETED request made under an older policy version
-//   is retired (its files removed, state FAILED "superseded: the policy changed") before the
-//   new one runs: nothing exported under a policy no longer in force is handed out again.
-// - Restart recovery: Start() takes every IN_PROGRESS request of the metadata store, removes
-//   whatever its run had written under its range's directories, and queues it again (these do
-//   not count against max_queued).
-// - Stop() cancels running exports and leaves them IN_PROGRESS for the next Start().
-//
-// Same-range submissions are serialised in-process (a striped mutex), which makes the
-// check-and-create atomic for one process. Replicas sharing a PostgreSQL metadata store
-// (issue 6) need a database constraint for it too, e.g. a unique partial index on
-// (start_time, end_time) WHERE status = 'IN_PROGRESS'.
+//   that request instead of a new one (across replicas too: the store allows one IN_PROGRESS
+//   request per range). A COMPLETED request made under an older policy version is retired (its
+//   files removed, state FAILED "superseded: the policy changed") before the new one runs.
+// - Stop() cancels running exports, leaves them IN_PROGRESS and frees their leases, so the next
+//   start (or another replica) resumes them at once.
 //
 // Thread-safety: every public member may be called from any thread after Start().
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -39,6 +42,7 @@
 #include "common/cancellation.h"
 #include "common/status.h"
 #include "export/export_slots.h"
+#include "export/lease_keeper.h"
 #include "export/on_demand.h"
 #include "metadata/metadata_store.h"
 #include "storage/object_store.h"
@@ -46,8 +50,11 @@
 namespace de {
 
 struct RequestQueueOptions {
-  size_t workers = 4;       // threads running exports (each also needs an ExportSlots slot)
-  size_t max_queued = 100;  // accepted requests waiting for a worker; beyond → kResourceExhausted
+  size_t workers = 4;           // threads running exports (each also needs an ExportSlots slot)
+  size_t max_queued = 100;      // unclaimed requests in the cluster; beyond → kResourceExhausted
+  std::string owner = "local";  // this replica's name in leases; unique per process
+  int64_t lease_micros = 30'000'000;  // a claim's lifetime without renewal
+  int64_t poll_micros = 1'000'000;    // idle workers look for unclaimed work this often
 };
 
 // Live progress of one table of a running or finished request.
@@ -61,12 +68,12 @@ struct TableProgress {
 };
 
 struct QueueStats {
-  size_t queued = 0;
-  size_t running = 0;      // taken by a worker (waiting for a slot or exporting)
-  uint64_t accepted = 0;   // new requests queued by Submit since start
+  size_t queued = 0;       // unclaimed requests in the cluster (0 if the store cannot say)
+  size_t running = 0;      // claimed by a worker here (waiting for a slot or exporting)
+  uint64_t accepted = 0;   // new requests recorded by Submit since start
   uint64_t refused = 0;    // kResourceExhausted answers since start
   uint64_t coalesced = 0;  // Submit answers that returned an existing request
-  uint64_t recovered = 0;  // IN_PROGRESS requests queued again by Start()
+  uint64_t recovered = 0;  // claimed requests that had run before (a restart or a takeover)
   uint64_t completed = 0;
   uint64_t failed = 0;
   uint64_t cancelled = 0;
@@ -95,28 +102,29 @@ class RequestQueue {
                ExportSlots* slots, RequestQueueOptions options);
   ~RequestQueue();  // Stop()
 
-  // Recovers IN_PROGRESS requests (see above; the files under every export table's directory
-  // of the request's range are removed first) and starts the workers. kFailedPrecondition when
-  // called twice or after Stop(); the metadata or object store's error when recovery fails
-  // (then no worker runs and Submit keeps answering kUnavailable).
+  // Checks the metadata store answers and starts the workers, which claim unclaimed
+  // IN_PROGRESS requests (left by an earlier run too). kFailedPrecondition when called twice or
+  // after Stop(); the store's error when it cannot be reached (then no worker runs and Submit
+  // keeps answering kUnavailable).
   Status Start();
   // Stops accepting (Submit answers kUnavailable kQueueShuttingDown), interrupts running
-  // exports (their files are removed, their rows stay IN_PROGRESS) and joins the workers.
-  // Queued requests stay IN_PROGRESS too. Idempotent; blocks until every worker has ended.
+  // exports (their files are removed, their rows stay IN_PROGRESS with the lease freed) and
+  // joins the workers. Idempotent; blocks until every worker has ended.
   void Stop();
 
-  // Validates and records a request (OnDemandExporter::Submit) and queues it; or returns the
-  // request it coalesces with. kResourceExhausted when the queue is full (nothing recorded),
-  // kUnavailable before Start() and after Stop(), the exporter's errors otherwise.
+  // Validates and records a request (OnDemandExporter::Submit), unclaimed, and wakes a worker;
+  // or returns the request it coalesces with. kResourceExhausted when max_queued requests wait
+  // already (nothing recorded), kUnavailable before Start() and after Stop(), the exporter's
+  // errors otherwise.
   Result<ExportRequest> Submit(int64_t start_time, int64_t end_time);
 
-  // Cancels a queued or running request: it ends CANCELLED with its files removed. Returns
-  // once the request is final (a running export is interrupted and waited for). kNotFound for
-  // an unknown id; kFailedPrecondition when it already finished (or finished before the
-  // cancellation reached it); kUnavailable while stopping. An IN_PROGRESS request this queue
-  // does not hold (another process's, or one left by a crash before Start) is finished as
-  // CANCELLED in the metadata store and the files under its range are removed; a process still
-  // running it notices at its next progress write and removes its files.
+  // Cancels a waiting or running request: it ends CANCELLED with its files removed. Returns
+  // once the request is final (an export running here is interrupted and waited for).
+  // kNotFound for an unknown id; kFailedPrecondition when it already finished (or finished
+  // before the cancellation reached it); kUnavailable while stopping. A request this queue does
+  // not run (unclaimed, or another replica's) is finished as CANCELLED in the metadata store and
+  // the files under its range are removed; a replica running it notices when its lease renewal
+  // or progress write fails, and removes its files.
   Status Cancel(const std::string& id);
 
   // Per-table progress of a request this process ran or is running (empty while it waits in
@@ -129,12 +137,12 @@ class RequestQueue {
  private:
   enum class Phase { kNew, kRunning, kStopped };
 
-  // One accepted request, from queued to finished.
+  // One claimed request, from claimed to finished.
   struct Job {
     ExportRequest request;
-    bool recovered = false;      // queued by Start(): not counted against max_queued
     CancellationToken cancel;    // stops the export: by Cancel(), or by Stop() after `shutdown`
-    CancellationToken shutdown;  // fired by Stop(): the export leaves its row IN_PROGRESS
+    CancellationToken shutdown;  // fired by Stop() or a lost lease: the row stays IN_PROGRESS
+    std::atomic<bool> lease_lost = false;
     // The next three are guarded by RequestQueue::mu_.
     bool running = false;
     bool done = false;
@@ -160,6 +168,8 @@ class RequestQueue {
   Status CancelUnheld(const std::string& id);
 
   void WorkerLoop();
+  // Claims one request and runs it; false when there was nothing to claim (or an error).
+  bool ClaimAndRun();
   void RunJob(Job& job);
   // Records the outcome counters; caller holds mu_.
   void CountOutcomeLocked(const Job& job, const Status& status);
@@ -176,17 +186,17 @@ class RequestQueue {
   std::array<std::mutex, 64> range_locks_;
 
   mutable std::mutex mu_;
-  std::condition_variable work_;            // a job was queued, or stopping
-  std::condition_variable job_done_;        // a running job finished
-  Phase phase_ = Phase::kNew;               // guarded by mu_
-  std::deque<std::shared_ptr<Job>> queue_;  // guarded by mu_
-  size_t counted_ = 0;   // queued jobs counting against max_queued, guarded by mu_
-  size_t reserved_ = 0;  // places held by Submit calls in flight, guarded by mu_
+  std::condition_variable work_;      // a request was submitted, or stopping
+  std::condition_variable job_done_;  // a running job finished
+  Phase phase_ = Phase::kNew;         // guarded by mu_
+  size_t wakeups_ = 0;                // submissions not yet looked for by a worker; mu_
+  size_t reserved_ = 0;               // places held by Submit calls in flight, guarded by mu_
   std::map<std::string, std::shared_ptr<Job>> jobs_;  // queued, running, recent; guarded by mu_
   std::deque<std::string> finished_order_;            // oldest first, guarded by mu_
   QueueStats stats_;                                  // guarded by mu_ (queued/running unused)
   size_t running_ = 0;                                // guarded by mu_
   std::vector<std::thread> workers_;                  // guarded by mu_
+  std::unique_ptr<LeaseKeeper> keeper_;               // renews the leases of running jobs
 };
 
 }  // namespace de

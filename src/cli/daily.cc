@@ -171,6 +171,8 @@ Result<DailyStack> BuildDailyStack(const Services& services, ExportSlots* slots)
       std::max(config.exporter.retry_max_backoff_ms, config.exporter.retry_initial_backoff_ms);
   run.env = config.service.env;
   run.time_zone = zone->name();
+  run.owner = services.replica_id;
+  run.lease_micros = config.metadata.lease_seconds * 1'000'000;
   auto exporter = std::make_unique<DailyExporter>(
       services.warehouse.get(), services.metadata.get(), services.store.get(), Clock::System(),
       slots, std::move(options), DailyLayout(config.storage.prefix, config.service.env), run,

@@ -6,6 +6,7 @@
 
 #include "cli/progress.h"
 #include "export/layout.h"
+#include "export/lease_keeper.h"
 #include "export/links.h"
 
 namespace de {
@@ -53,12 +54,27 @@ Result<ExportReport> RunExportAndReport(const Services& services, int64_t start_
                                         int64_t end_time, const std::optional<std::string>& table,
                                         std::FILE* out) {
   std::unique_ptr<OnDemandExporter> exporter = services.NewOnDemandExporter();
-  ASSIGN_OR_RETURN(ExportRequest request, exporter->Submit(start_time, end_time, table));
+  // The request is claimed by this process from the start (no replica's queue takes it) and
+  // its lease is kept while it runs; if the lease is lost, the run stops.
+  const int64_t lease_micros = services.config.metadata.lease_seconds * 1'000'000;
+  ASSIGN_OR_RETURN(ExportRequest request, exporter->Submit(start_time, end_time, table,
+                                                           services.replica_id, lease_micros));
   fmt::print(out, "request {}: {} .. {}\n", request.id, UtcIso8601(start_time),
              UtcIso8601(end_time));
   std::fflush(out);
+  CancellationToken lost;
+  MetadataStore* metadata = services.metadata.get();
+  const std::string owner = services.replica_id;
+  LeaseKeeper keeper(
+      "request",
+      [&](const std::vector<std::string>& ids) {
+        return metadata->RenewRequestLeases(owner, ids, lease_micros);
+      },
+      lease_micros);
+  keeper.Hold(request.id, [&] { lost.Cancel(); });
   ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) != 0);
-  Result<OnDemandResult> result = exporter->Run(request, table, nullptr, &progress);
+  Result<OnDemandResult> result = exporter->Run(request, table, &lost, &progress);
+  keeper.Drop(request.id);
   if (!result.ok()) {
     return result.status().WithContext(fmt::format("request {} failed", request.id));
   }

@@ -73,7 +73,10 @@ Result<std::unique_ptr<ApiService>> ApiService::Start(Services* services, bool r
   service->queue_ = std::make_unique<RequestQueue>(
       service->exporter_.get(), services->metadata.get(), services->store.get(),
       service->slots_.get(),
-      RequestQueueOptions{concurrency, static_cast<size_t>(config.exporter.max_queued_requests)});
+      RequestQueueOptions{.workers = concurrency,
+                          .max_queued = static_cast<size_t>(config.exporter.max_queued_requests),
+                          .owner = services->replica_id,
+                          .lease_micros = config.metadata.lease_seconds * 1'000'000});
 
   ASSIGN_OR_RETURN(DailyStack daily, BuildDailyStack(*services, service->slots_.get()));
   service->daily_ = std::make_unique<DailyStack>(std::move(daily));

@@ -4,8 +4,12 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "common/clock.h"
+#include "metadata/postgres/postgres_metadata_store.h"
 #include "metadata/sqlite/sqlite_metadata_store.h"
+#include "warehouse/postgres/postgres_warehouse.h"
 #include "warehouse/sqlite/sqlite_warehouse.h"
 
 namespace de {
@@ -59,6 +63,51 @@ std::unique_ptr<OnDemandExporter> Services::NewOnDemandExporter() const {
       OnDemandLayout(config.storage.prefix, config.service.env));
 }
 
+std::string ReplicaIdFromConfig(const Config& config) {
+  if (!config.service.replica_id.empty()) return config.service.replica_id;
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') {
+    std::snprintf(host, sizeof(host), "localhost");
+  }
+  return fmt::format("{}:{}", host, getpid());
+}
+
+namespace {
+
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(const Config& config) {
+  if (config.warehouse.backend == "postgres") {
+    PostgresOptions options;
+    options.conninfo = config.warehouse.conninfo;
+    options.schema = config.warehouse.schema;
+    options.statement_timeout_ms = static_cast<int>(config.warehouse.statement_timeout_ms);
+    options.dialect = config.warehouse.dialect == "redshift" ? PostgresOptions::Dialect::kRedshift
+                                                             : PostgresOptions::Dialect::kPostgres;
+    options.fetch_rows = static_cast<int>(config.warehouse.fetch_rows);
+    ASSIGN_OR_RETURN(std::unique_ptr<PostgresWarehouse> warehouse,
+                     PostgresWarehouse::Open(std::move(options)));
+    return std::unique_ptr<Warehouse>(std::move(warehouse));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteWarehouse> warehouse,
+                   SqliteWarehouse::Open(config.warehouse.path));
+  return std::unique_ptr<Warehouse>(std::move(warehouse));
+}
+
+Result<std::unique_ptr<MetadataStore>> OpenMetadata(const Config& config) {
+  if (config.metadata.backend == "postgres") {
+    PostgresMetadataOptions options;
+    options.conninfo = config.metadata.conninfo;
+    options.pool_size = static_cast<int>(config.metadata.pool_size);
+    ASSIGN_OR_RETURN(std::unique_ptr<PostgresMetadataStore> store,
+                     PostgresMetadataStore::Open(std::move(options), Clock::System()));
+    return std::unique_ptr<MetadataStore>(std::move(store));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteMetadataStore> store,
+                   SqliteMetadataStore::Open(config.metadata.path, Clock::System()));
+  return std::unique_ptr<MetadataStore>(std::move(store));
+}
+
+}  // namespace
+
 Result<Services> OpenServices(const Config& config, ServiceNeeds needs) {
   Services services;
   services.config = config;
@@ -68,10 +117,10 @@ Result<Services> OpenServices(const Config& config, ServiceNeeds needs) {
     return PermissionDenied("data directory {} cannot be created: {}", config.service.data_dir,
                             ec.message());
   }
-  ASSIGN_OR_RETURN(services.metadata,
-                   SqliteMetadataStore::Open(config.metadata.path, Clock::System()));
+  services.replica_id = ReplicaIdFromConfig(config);
+  ASSIGN_OR_RETURN(services.metadata, OpenMetadata(config));
   if (needs.warehouse) {
-    ASSIGN_OR_RETURN(services.warehouse, SqliteWarehouse::Open(config.warehouse.path));
+    ASSIGN_OR_RETURN(services.warehouse, OpenWarehouse(config));
   }
   if (needs.store) {
     ASSIGN_OR_RETURN(LinkSigner signer,

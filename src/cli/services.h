@@ -15,6 +15,8 @@ namespace de {
 
 struct Services {
   Config config;
+  // This process's owner name in work leases: service.replica_id, or "{hostname}:{pid}".
+  std::string replica_id;
   std::unique_ptr<Warehouse> warehouse;
   std::unique_ptr<MetadataStore> metadata;
   std::unique_ptr<LocalObjectStore> store;
@@ -29,8 +31,12 @@ struct ServiceNeeds {
   bool store = true;
 };
 
-// Opens the configured backends. Errors name the backend and path: kNotFound for a missing
-// warehouse file, kPermissionDenied for an unwritable data directory or store root.
+// service.replica_id when set, else "{hostname}:{pid}".
+std::string ReplicaIdFromConfig(const Config& config);
+
+// Opens the configured backends (warehouse.backend, metadata.backend: sqlite | postgres). Errors
+// name the backend and path: kNotFound for a missing warehouse file, kPermissionDenied for an
+// unwritable data directory or store root.
 Result<Services> OpenServices(const Config& config, ServiceNeeds needs);
 
 // A secret given inline (`value`, from the config file or environment) or as a file (`file`,

@@ -107,14 +107,41 @@ const std::vector<KeySpec>& Keys() {
       Str("service", "log_level", "trace | debug | info | warn | error | off",
           [](Config& c) { return &c.service.log_level; },
           {"trace", "debug", "info", "warn", "error", "off"}),
-      Str("warehouse", "backend", "sqlite", [](Config& c) { return &c.warehouse.backend; },
-          {"sqlite"}),
+      Str("service", "replica_id",
+          "this process's name in work leases (default {hostname}:{pid}); unique per process",
+          [](Config& c) { return &c.service.replica_id; }),
+      Str("warehouse", "backend", "sqlite | postgres",
+          [](Config& c) { return &c.warehouse.backend; }, {"sqlite", "postgres"}),
       Str("warehouse", "path", "SQLite warehouse file (default {data_dir}/warehouse.db)",
           [](Config& c) { return &c.warehouse.path; }),
-      Str("metadata", "backend", "sqlite", [](Config& c) { return &c.metadata.backend; },
-          {"sqlite"}),
+      Secret(Str("warehouse", "conninfo",
+                 "postgres: libpq connection string or URI (PG* variables and PGPASSFILE fill "
+                 "the rest)",
+                 [](Config& c) { return &c.warehouse.conninfo; })),
+      Str("warehouse", "dialect", "postgres (COPY binary) | redshift (server-side cursor)",
+          [](Config& c) { return &c.warehouse.dialect; }, {"postgres", "redshift"}),
+      Str("warehouse", "schema", "postgres: the schema whose tables are exported",
+          [](Config& c) { return &c.warehouse.schema; }),
+      Int(
+          "warehouse", "statement_timeout_ms", "postgres: statement_timeout (0 = none)",
+          [](Config& c) { return &c.warehouse.statement_timeout_ms; }, 0, 86'400'000),
+      Int(
+          "warehouse", "fetch_rows", "redshift dialect: rows per FETCH",
+          [](Config& c) { return &c.warehouse.fetch_rows; }, 1, 1'000'000),
+      Str("metadata", "backend", "sqlite | postgres", [](Config& c) { return &c.metadata.backend; },
+          {"sqlite", "postgres"}),
       Str("metadata", "path", "SQLite metadata file (default {data_dir}/metadata.db)",
           [](Config& c) { return &c.metadata.path; }),
+      Secret(Str("metadata", "conninfo",
+                 "postgres: libpq connection string or URI of the shared metadata store",
+                 [](Config& c) { return &c.metadata.conninfo; })),
+      Int(
+          "metadata", "pool_size", "postgres: connections to the metadata store",
+          [](Config& c) { return &c.metadata.pool_size; }, 1, 64),
+      Int(
+          "metadata", "lease_seconds",
+          "how long claimed work stays with a replica that stopped renewing it",
+          [](Config& c) { return &c.metadata.lease_seconds; }, 3, 3'600),
       Str("storage", "backend", "local", [](Config& c) { return &c.storage.backend; }, {"local"}),
       Str("storage", "root", "local object store directory (default {data_dir}/objects)",
           [](Config& c) { return &c.storage.root; }),
@@ -447,6 +474,7 @@ Result<Config> ParseConfig(std::string_view toml_text, std::string_view origin,
     return InvalidArgument("service.env must be a non-empty name without '/'");
   }
   if (config.service.data_dir.empty()) return InvalidArgument("service.data_dir is empty");
+  if (config.warehouse.schema.empty()) return InvalidArgument("warehouse.schema is empty");
   config.ResolveDefaults();
   return config;
 }

@@ -22,16 +22,29 @@ struct ServiceConfig {
   std::string data_dir = "./var";  // embedded databases, objects, keys
   std::string log_format = "auto";
   std::string log_level = "info";
+  // This process's name in leases (owner of the work it claims); default "{hostname}:{pid}".
+  // Must differ between processes that share a metadata store.
+  std::string replica_id;
 };
 
 struct WarehouseConfig {
-  std::string backend = "sqlite";  // sqlite (postgres comes next)
+  std::string backend = "sqlite";  // sqlite | postgres
   std::string path;                // sqlite: file; default {data_dir}/warehouse.db
+  // postgres: libpq connection string or URI (TLS settings such as sslmode pass through);
+  // libpq's PG* variables and PGPASSFILE fill what it leaves out. Secret: never printed.
+  std::string conninfo;
+  std::string dialect = "postgres";          // postgres (COPY binary) | redshift (cursor)
+  std::string schema = "public";             // the schema whose tables are exported
+  int64_t statement_timeout_ms = 3'600'000;  // per statement; 0 = none
+  int64_t fetch_rows = 10'000;               // redshift dialect: rows per FETCH
 };
 
 struct MetadataConfig {
-  std::string backend = "sqlite";
-  std::string path;  // sqlite: file; default {data_dir}/metadata.db
+  std::string backend = "sqlite";  // sqlite | postgres
+  std::string path;                // sqlite: file; default {data_dir}/metadata.db
+  std::string conninfo;            // postgres: as warehouse.conninfo. Secret.
+  int64_t pool_size = 4;           // postgres: connections
+  int64_t lease_seconds = 30;      // how long a claim lasts without renewal (renewed every 1/3)
 };
 
 struct StorageConfig {

@@ -9,6 +9,7 @@
 
 #include "common/uuid.h"
 #include "export/classification_files.h"
+#include "export/lease_keeper.h"
 #include "policy/policy_applier.h"
 
 namespace de {
@@ -58,7 +59,13 @@ class DailyExporter::RunState {
  public:
   RunState(DailyExporter* owner, const DailyRunSpec& spec, const PolicySnapshot& policy,
            CancellationToken* cancel, DailyObserver* observer)
-      : owner_(owner), spec_(spec), policy_(policy), cancel_(cancel), observer_(observer) {}
+      : owner_(owner),
+        spec_(spec),
+        policy_(policy),
+        cancel_(cancel),
+        observer_(observer),
+        keeper_("daily table job", RenewFn(owner, spec.run_date),
+                owner->run_options_.lease_micros) {}
 
   // Exports `tables` on up to slots->limit() threads; fills summaries_ (by table index).
   void ExportAll(const std::vector<ExportTable>& tables) {
@@ -78,15 +85,90 @@ class DailyExporter::RunState {
   }
 
   std::vector<DailyTableSummary>& summaries() { return summaries_; }
+
+  // Renews the leases of the run's table jobs (keys are table names).
+  static LeaseKeeper::RenewFn RenewFn(DailyExporter* exporter, const std::string& run_date) {
+    return [exporter,
+            run_date](const std::vector<std::string>& tables) -> Result<std::vector<std::string>> {
+      std::vector<std::string> lost;
+      for (const std::string& table : tables) {
+        Status renewed = exporter->metadata_->RenewTableJobLease(
+            run_date, table, exporter->run_options_.owner, exporter->run_options_.lease_micros);
+        if (renewed.code() == StatusCode::kFailedPrecondition) {
+          lost.push_back(table);
+        } else if (!renewed.ok()) {
+          return renewed;
+        }
+      }
+      return lost;
+    };
+  }
   bool interrupted() const { return cancel_ != nullptr && cancel_->cancelled(); }
 
  private:
+  // Claims the table's job, waiting while another replica holds it. nullopt when it is ours now;
+  // the other replica's finished job otherwise (or an error summary when interrupted or the
+  // store fails).
+  std::optional<DailyTableSummary> ClaimJob(const ExportTable& table, const std::string& prefix) {
+    const DailyRunOptions& options = owner_->run_options_;
+    const int64_t poll_ms = std::clamp<int64_t>(options.lease_micros / 3'000, 10, 1'000);
+    bool waited = false;
+    while (true) {
+      Result<std::optional<TableJobStatus>> claimed = owner_->metadata_->ClaimTableJob(
+          spec_.run_date, table.table_name, options.owner, options.lease_micros);
+      if (claimed.ok()) {
+        if (waited && claimed->has_value() && (*claimed)->state != JobState::kInProgress) {
+          // The replica we waited for finished the table: its outcome stands.
+          DailyTableSummary summary = SummaryOf(**claimed, prefix);
+          summary.skipped = (*claimed)->state == JobState::kCompleted;
+          return summary;
+        }
+        if (claimed->has_value() && (*claimed)->state == JobState::kInProgress &&
+            !(*claimed)->owner.empty() && (*claimed)->owner != options.owner) {
+          spdlog::warn("daily {} table {}: taken over from {} (its lease expired); starting over",
+                       spec_.run_date, table.table_name, (*claimed)->owner);
+        }
+        return std::nullopt;
+      }
+      if (claimed.status().code() != StatusCode::kAlreadyExists || interrupted()) {
+        TableJobStatus failed;
+        failed.run_date = spec_.run_date;
+        failed.table_name = table.table_name;
+        failed.state = JobState::kFailed;
+        failed.error = claimed.status().ToString();
+        return SummaryOf(failed, prefix);
+      }
+      if (!waited) {
+        spdlog::info("daily {} table {}: {}; waiting", spec_.run_date, table.table_name,
+                     claimed.status().message());
+      }
+      waited = true;
+      SleepUnlessCancelled(poll_ms, cancel_);
+    }
+  }
+
   DailyTableSummary ExportWithRetries(const ExportTable& table) {
     const DailyRunOptions& options = owner_->run_options_;
     TableJobStatus job;
     job.run_date = spec_.run_date;
     job.table_name = table.table_name;
+    job.owner = options.owner;
     std::string prefix = owner_->layout_.TableDirectory(spec_.run_date, table.table_name) + "/";
+    if (std::optional<DailyTableSummary> elsewhere = ClaimJob(table, prefix)) return *elsewhere;
+    // The lease is renewed in the background; losing it stops this table's attempt.
+    auto lost = std::make_shared<std::atomic<bool>>(false);
+    auto table_cancel = std::make_shared<CancellationToken>();
+    if (cancel_ != nullptr) cancel_->OnCancel([table_cancel] { table_cancel->Cancel(); });
+    const std::string key = table.table_name;
+    keeper_.Hold(key, [lost, table_cancel] {
+      lost->store(true);
+      table_cancel->Cancel();
+    });
+    struct Drop {
+      LeaseKeeper& keeper;
+      const std::string& key;
+      ~Drop() { keeper.Drop(key); }
+    } drop{keeper_, key};
     DailyTableSummary summary;
     int64_t backoff_ms = options.retry_initial_backoff_ms;
     for (int attempt = 1;; ++attempt) {
@@ -96,7 +178,7 @@ class DailyExporter::RunState {
       job.finished_at = 0;
       Record(job);
       if (observer_ != nullptr) observer_->OnAttempt(table.table_name, attempt);
-      Result<TableExportResult> result = ExportOnce(table);
+      Result<TableExportResult> result = ExportOnce(table, table_cancel.get());
       if (result.ok()) {
         job.state = JobState::kCompleted;
         job.rows_read = result->rows_read;
@@ -109,6 +191,14 @@ class DailyExporter::RunState {
       } else {
         const Status& error = result.status();
         job.error = error.ToString();
+        if (lost->load() && !interrupted()) {
+          // Another replica holds the job now: it records the outcome.
+          summary = SummaryOf(job, prefix);
+          summary.status = "FAILED";
+          summary.error = "its lease was lost; another replica took the table over";
+          summary.attempts = attempt;
+          return summary;
+        }
         if (interrupted()) {
           // Stopped by shutdown: the job stays IN-PROGRESS for the next start to resume.
           summary = SummaryOf(job, prefix);
@@ -121,7 +211,7 @@ class DailyExporter::RunState {
                      error.ToString());
         if (retry) {
           Record(job);  // IN-PROGRESS, with the error of the attempt that failed
-          SleepUnlessCancelled(Jitter(backoff_ms), cancel_);
+          SleepUnlessCancelled(Jitter(backoff_ms), table_cancel.get());
           backoff_ms = std::min(backoff_ms * 2, options.retry_max_backoff_ms);
           if (!interrupted()) continue;
           summary = SummaryOf(job, prefix);
@@ -141,8 +231,8 @@ class DailyExporter::RunState {
 
   // One attempt: plan, export (straight into the day's folder when it is empty, else through
   // the staging area), publish. Holds an export slot throughout.
-  Result<TableExportResult> ExportOnce(const ExportTable& table) {
-    ASSIGN_OR_RETURN(ExportSlots::Slot slot, owner_->slots_->Acquire(cancel_));
+  Result<TableExportResult> ExportOnce(const ExportTable& table, CancellationToken* cancel) {
+    ASSIGN_OR_RETURN(ExportSlots::Slot slot, owner_->slots_->Acquire(cancel));
     if (table.table_name == kClassificationsFolder) {
       return InvalidArgument(
           "table name '{}' collides with the daily classifications folder; rename the export "
@@ -180,7 +270,7 @@ class DailyExporter::RunState {
                     : layout.DataFile(spec_.run_date, table.table_name, index);
     };
     ASSIGN_OR_RETURN(TableExportResult result,
-                     owner_->exporter_.Export(plan, target, cancel_, [&](uint64_t rows) {
+                     owner_->exporter_.Export(plan, target, cancel, [&](uint64_t rows) {
                        if (observer_ != nullptr) observer_->OnRows(table.table_name, rows);
                      }));
     if (staged) RETURN_IF_ERROR(Publish(table.table_name, existing, &result));
@@ -225,7 +315,12 @@ class DailyExporter::RunState {
     return Status::Ok();
   }
 
-  void Record(const TableJobStatus& job) {
+  // Writes the job's row; an IN-PROGRESS row carries a fresh lease of this replica.
+  void Record(TableJobStatus& job) {
+    job.owner = owner_->run_options_.owner;
+    job.lease_expires_at = job.state == JobState::kInProgress
+                               ? owner_->metadata_->NowMicros() + owner_->run_options_.lease_micros
+                               : 0;
     Status s = owner_->metadata_->UpsertTableJob(job);
     if (!s.ok()) {
       spdlog::error("daily {} table {}: status not recorded: {}", job.run_date, job.table_name,
@@ -247,6 +342,7 @@ class DailyExporter::RunState {
   DailyObserver* observer_;
   std::atomic<size_t> next_{0};
   std::vector<DailyTableSummary> summaries_;
+  LeaseKeeper keeper_;  // the leases of the tables being exported
   std::mutex rng_mu_;
   std::mt19937_64 rng_{std::random_device{}()};
 };
@@ -312,6 +408,7 @@ Result<DailyRunSummary> DailyExporter::Run(const DailyRunSpec& spec, Cancellatio
   run.run_date = spec.run_date;
   run.state = DailyRunState::kRunning;
   run.trigger = spec.trigger;
+  run.owner = run_options_.owner;
   run.start_time = spec.start_time;
   run.end_time = spec.end_time;
   run.started_at = summary.started_at;

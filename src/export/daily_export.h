@@ -33,6 +33,8 @@ struct DailyRunOptions {
   int64_t retry_max_backoff_ms = 60'000;     // cap; the wait is jittered to 50..100% of it
   std::string env;                           // for the summary
   std::string time_zone;                     // the schedule's zone, for the summary
+  std::string owner = "local";               // this replica's name in table job leases
+  int64_t lease_micros = 30'000'000;         // a table job claim's lifetime without renewal
 };
 
 // One run to make.
@@ -71,6 +73,12 @@ class DailyExporter {
   // old files as they were). A transient error (Status::IsTransient) is retried with
   // exponential backoff and jitter up to max_retry_count attempts; any other error (policy
   // violation, missing table, bad data) fails the table at once.
+  //
+  // Replicas: each table job is claimed (ClaimTableJob) under a lease renewed while it runs.
+  // A job another replica holds is waited for: when that one finishes, its outcome is this
+  // run's too (a COMPLETED job is not exported again, even when forced); when its lease expires
+  // (the replica died) the job is claimed here and the table starts over. A job whose lease is
+  // lost here stops without recording anything more.
   //
   // Errors (nothing is written or notified): kInvalidArgument for a bad date or range;
   // kNotFound for a table filter that is not an enabled export table; kAlreadyExists when the

@@ -533,6 +533,68 @@ TEST_F(DailyExportTest, LeftoversOfADeadAttemptAreReplacedOnTheNextRun) {
   EXPECT_TRUE(Keys("exports/test/_staging/").empty());
 }
 
+TEST_F(DailyExportTest, ATableHeldByALiveReplicaIsWaitedForAndTakenOverWhenItsLeaseExpires) {
+  auto exporter = Exporter(2, 3);
+  // Another replica claimed cctv and died: its lease runs for 10 more seconds.
+  auto claimed = backends_.metadata->ClaimTableJob(kDate, "cctv", "replica-b", 10'000'000);
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  Result<DailyRunSummary> summary = Internal("not run");
+  std::thread run([&] { summary = exporter->Run(Spec(), nullptr, nullptr); });
+  // Every other table finishes; cctv waits for the lease.
+  auto others_done = [&] {
+    for (const std::string& table : EnabledTables()) {
+      if (table == "cctv") continue;
+      auto job = backends_.metadata->GetTableJob(kDate, table);
+      if (!job.ok() || !job->has_value() || (*job)->state != JobState::kCompleted) return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < 20'000 && !others_done(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(others_done());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto waiting = backends_.metadata->GetTableJob(kDate, "cctv");
+  ASSERT_TRUE(waiting.ok() && waiting->has_value());
+  EXPECT_EQ((*waiting)->owner, "replica-b");
+  EXPECT_EQ((*waiting)->attempt, 0);
+  clock_.AdvanceSeconds(11);  // the lease expires
+  run.join();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->outcome, DailyRunOutcome::kSuccess);
+  EXPECT_FALSE(TableOf(*summary, "cctv").skipped);
+  auto job = backends_.metadata->GetTableJob(kDate, "cctv");
+  ASSERT_TRUE(job.ok() && job->has_value());
+  EXPECT_EQ((*job)->state, JobState::kCompleted);
+  EXPECT_EQ((*job)->owner, "local");
+  EXPECT_EQ((*job)->attempt, 1);
+  EXPECT_FALSE(Keys("exports/test/2026/11/20/cctv/").empty());
+}
+
+TEST_F(DailyExportTest, ATableAnotherReplicaCompletesWhileWaitingIsNotExportedAgain) {
+  auto exporter = Exporter(2, 3);
+  ASSERT_TRUE(backends_.metadata->ClaimTableJob(kDate, "way", "replica-b", 10'000'000).ok());
+  Result<DailyRunSummary> summary = Internal("not run");
+  std::thread run([&] { summary = exporter->Run(Spec(), nullptr, nullptr); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // replica-b finishes way.
+  TableJobStatus done = **backends_.metadata->GetTableJob(kDate, "way");
+  done.state = JobState::kCompleted;
+  done.attempt = 1;
+  done.rows_read = 7;
+  done.rows_written = 7;
+  done.files = 1;
+  done.finished_at = clock_.NowMicros();
+  ASSERT_TRUE(backends_.metadata->UpsertTableJob(done).ok());
+  run.join();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  const DailyTableSummary& way = TableOf(*summary, "way");
+  EXPECT_TRUE(way.skipped);
+  EXPECT_EQ(way.status, "COMPLETED");
+  EXPECT_EQ(way.rows_written, 7u);
+  EXPECT_TRUE(Keys("exports/test/2026/11/20/way/").empty()) << "not exported here";
+}
+
 TEST_F(DailyExportTest, BadInputIsRefusedAndChangesNothing) {
   auto exporter = Exporter();
   for (std::string date :

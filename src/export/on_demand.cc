@@ -52,7 +52,8 @@ Result<OnDemandExporter::PlannedTables> OnDemandExporter::PlanTables(
 }
 
 Result<ExportRequest> OnDemandExporter::Submit(int64_t start_time, int64_t end_time,
-                                               const std::optional<std::string>& table) {
+                                               const std::optional<std::string>& table,
+                                               const std::string& owner, int64_t lease_micros) {
   RETURN_IF_ERROR(ValidateRange(start_time, end_time));
   ASSIGN_OR_RETURN(PlannedTables planned, PlanTables(table));
   ExportRequest request;
@@ -63,6 +64,10 @@ Result<ExportRequest> OnDemandExporter::Submit(int64_t start_time, int64_t end_t
   request.created_at = clock_->NowMicros();
   request.updated_at = request.created_at;
   request.policy_version = planned.policy_version;
+  if (!owner.empty()) {
+    request.owner = owner;
+    request.lease_expires_at = metadata_->NowMicros() + lease_micros;
+  }
   RETURN_IF_ERROR(metadata_->CreateRequest(request));
   return request;
 }
@@ -167,7 +172,8 @@ Result<OnDemandResult> OnDemandExporter::Run(const ExportRequest& request,
       files.insert(files.end(), t.files.begin(), t.files.end());
     }
   }
-  Status finished = metadata_->FinishRequest(request.id, state, failure.message(), files);
+  Status finished =
+      metadata_->FinishRequestAs(request.id, request.owner, state, failure.message(), files);
   if (!finished.ok()) {
     // Files of a request that is not COMPLETED must not stay behind; an IN_PROGRESS row is
     // resumed from the start by the next recovery.

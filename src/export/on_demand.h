@@ -51,13 +51,18 @@ class OnDemandExporter {
   // policy version it was planned under. Nothing is written when it fails: kInvalidArgument for
   // a bad range, kNotFound for a table that is not an enabled export table, kFailedPrecondition
   // when no table is enabled, when a table's plan cannot be built (e.g. no column may be
-  // exported) or it needs a hash key and none is set.
+  // exported) or it needs a hash key and none is set; kAlreadyExists when another request for
+  // the range is IN_PROGRESS. With an `owner`, the request is created claimed by it for
+  // lease_micros (the caller runs it and keeps the lease); without, it waits unclaimed for a
+  // worker of any replica (RequestQueue).
   Result<ExportRequest> Submit(int64_t start_time, int64_t end_time,
-                               const std::optional<std::string>& table);
+                               const std::optional<std::string>& table,
+                               const std::string& owner = "", int64_t lease_micros = 0);
 
   // Exports a submitted request to the end and records the outcome (COMPLETED with its files,
-  // or FAILED/CANCELLED with the error; failed requests' files are removed). The returned Status
-  // is the export's error, if any; the request row is final either way (unless the metadata
+  // or FAILED/CANCELLED with the error; failed requests' files are removed). The outcome is
+  // recorded only while request.owner still holds the request (FinishRequestAs). The returned
+  // Status is the export's error, if any; the request row is final either way (unless the metadata
   // store itself failed: then the files are removed and the row stays IN_PROGRESS).
   //
   // Progress (request_table.progress) grows with finished tables and rows read, never goes

@@ -184,8 +184,38 @@ void DailyScheduler::Stop() {
   }
 }
 
+bool DailyScheduler::Lead() {
+  if (leader_ && leader_->Held()) return true;
+  if (leader_) {
+    spdlog::warn("scheduler: the leader lock was lost; daily runs stop here until it is back");
+    leader_.reset();
+    leading_ = false;
+  }
+  Result<std::unique_ptr<LeaderLock>> lock = metadata_->TryLeaderLock("scheduler");
+  if (!lock.ok()) {
+    spdlog::warn("scheduler: taking the leader lock failed: {}", lock.status().ToString());
+    return false;
+  }
+  if (*lock == nullptr) {
+    if (!told_follower_) {
+      spdlog::info("scheduler: another replica leads the daily schedule; standing by");
+      told_follower_ = true;
+    }
+    return false;
+  }
+  leader_ = std::move(lock).value();
+  leading_ = true;
+  told_follower_ = false;
+  spdlog::info("scheduler: this replica leads the daily schedule");
+  return true;
+}
+
 void DailyScheduler::Loop() {
   while (true) {
+    if (!Lead()) {
+      if (!WaitUntil(clock_->NowSeconds() + std::max(options_.leader_retry_seconds, 1))) break;
+      continue;
+    }
     // The next fire is taken from before the runs, so one that passes while they run is not
     // missed: the wait then ends at once.
     const int64_t checked_at = clock_->NowSeconds();
@@ -202,8 +232,10 @@ void DailyScheduler::Loop() {
       spdlog::info("scheduler: next run at {}", UtcIso8601(*next));
       wake_at = *next;
     }
-    if (!WaitUntil(wake_at)) return;
+    if (!WaitUntil(wake_at)) break;
   }
+  leader_.reset();  // another replica may lead now
+  leading_ = false;
 }
 
 bool DailyScheduler::WaitUntil(int64_t fire) {

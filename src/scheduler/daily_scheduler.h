@@ -33,6 +33,9 @@ namespace de {
 
 struct SchedulerOptions {
   int catch_up_days = 3;  // most missed days run on start; 0 = none
+  // Replicas: only the holder of the metadata store's "scheduler" leader lock starts daily
+  // runs; the others try to take it over this often.
+  int leader_retry_seconds = 5;
 };
 
 // One day the scheduler should run now.
@@ -81,6 +84,8 @@ class DailyScheduler final : public DailyRunLauncher {
   const CronSchedule& schedule() const { return schedule_; }
   // The next fire instant after now (for /metrics and the dashboard); kNotFound if none.
   Result<int64_t> NextFire() const;
+  // True while this scheduler's loop holds the leader lock.
+  bool leading() const { return leading_.load(); }
 
  private:
   // What daily_runs says about the past: whether it has any row, and the newest day that is
@@ -101,6 +106,8 @@ class DailyScheduler final : public DailyRunLauncher {
   void Loop();
   // Sleeps until the clock reaches `fire` (epoch seconds); false if Stop() came first.
   bool WaitUntil(int64_t fire);
+  // Holds (or takes) the leader lock; false when another replica holds it. Loop thread only.
+  bool Lead();
   void JoinFinishedLaunches();  // mu_ held
 
   CronSchedule schedule_;
@@ -111,10 +118,13 @@ class DailyScheduler final : public DailyRunLauncher {
   CancellationToken stop_;  // fired by Stop(); a stopped scheduler does not start again
   std::mutex mu_;
   std::condition_variable wake_;
-  bool started_ = false;               // guarded by mu_
-  bool stopping_ = false;              // guarded by mu_
-  std::thread loop_;                   // guarded by mu_
-  std::vector<LaunchedRun> launched_;  // guarded by mu_
+  bool started_ = false;                // guarded by mu_
+  bool stopping_ = false;               // guarded by mu_
+  std::thread loop_;                    // guarded by mu_
+  std::vector<LaunchedRun> launched_;   // guarded by mu_
+  std::unique_ptr<LeaderLock> leader_;  // loop thread only
+  std::atomic<bool> leading_ = false;
+  bool told_follower_ = false;  // loop thread only: "another replica leads" logged
 };
 
 }  // namespace de

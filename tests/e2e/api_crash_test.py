@@ -30,13 +30,15 @@ from server_fixture import (DAY, DAY_END, TABLES, Client, DataDir, Server,  # no
 # gzip makes the export of the demo day take a few seconds (about twice the default codec's
 # time), so a kill at the first progress lands inside it.
 SLOW_EXPORT = "[export]\ncodec = \"gzip\"\n"
+# A killed server's claims stay leased for this long before the restarted one takes them.
+SHORT_LEASE = "[metadata]\nlease_seconds = 3\n"
 
 
 class CrashTest(unittest.TestCase):
     maxDiff = 4000
 
     def setUp(self):
-        self.data = DataDir(SLOW_EXPORT, prefix="de-api-crash-")
+        self.data = DataDir(SLOW_EXPORT + SHORT_LEASE, prefix="de-api-crash-")
         self.servers = []
 
     def tearDown(self):
@@ -98,7 +100,7 @@ class CrashTest(unittest.TestCase):
     def test_queued_requests_survive_a_sigkill(self):
         """Accepted requests still waiting for a worker are not lost by a crash either."""
         self.data.cleanup()
-        self.data = DataDir("[export]\nmax_concurrency = 1\n", prefix="de-api-crash-q-")
+        self.data = DataDir("[export]\nmax_concurrency = 1\n" + SHORT_LEASE, prefix="de-api-crash-q-")
         server, client = self.start()
         ranges = [(DAY + i * 7_200, DAY + i * 7_200 + 3_600) for i in range(4)]
         ids = [client.submit(start, end) for start, end in ranges]
