@@ -149,6 +149,46 @@ TEST(ConfigTest, HashKeyIsNeverRendered) {
   EXPECT_NE(RenderConfigToml(Config()).find("not set"), std::string::npos);
 }
 
+TEST(ConfigTest, PostgresBackendsAndReplicaKeys) {
+  auto config = ParseConfig(
+      "[warehouse]\nbackend = \"postgres\"\ndialect = \"redshift\"\n"
+      "conninfo = \"host=wh password=hunter2-wh\"\nschema = \"analytics\"\n"
+      "fetch_rows = 1000\n[metadata]\nbackend = \"postgres\"\nlease_seconds = 3\n",
+      "de.toml",
+      {{"DATA_EXPORTER_METADATA_CONNINFO", "host=meta password=hunter2-meta"},
+       {"DATA_EXPORTER_SERVICE_REPLICA_ID", "pod-7"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->warehouse.backend, "postgres");
+  EXPECT_EQ(config->warehouse.dialect, "redshift");
+  EXPECT_EQ(config->warehouse.schema, "analytics");
+  EXPECT_EQ(config->warehouse.fetch_rows, 1000);
+  EXPECT_EQ(config->warehouse.statement_timeout_ms, 3'600'000);
+  EXPECT_EQ(config->metadata.backend, "postgres");
+  EXPECT_EQ(config->metadata.conninfo, "host=meta password=hunter2-meta");
+  EXPECT_EQ(config->metadata.lease_seconds, 3);
+  EXPECT_EQ(config->service.replica_id, "pod-7");
+  // Connection strings may hold passwords: never rendered.
+  std::string text = RenderConfigToml(*config);
+  EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+
+  auto backend = ParseConfig("[warehouse]\nbackend = \"mysql\"\n", "de.toml", {});
+  ASSERT_FALSE(backend.ok());
+  EXPECT_NE(backend.status().message().find("expected one of: sqlite, postgres"), std::string::npos)
+      << backend.status().message();
+  auto dialect = ParseConfig("[warehouse]\ndialect = \"oracle\"\n", "de.toml", {});
+  ASSERT_FALSE(dialect.ok());
+  EXPECT_NE(dialect.status().message().find("expected one of: postgres, redshift"),
+            std::string::npos);
+  auto lease = ParseConfig("[metadata]\nlease_seconds = 1\n", "de.toml", {});
+  ASSERT_FALSE(lease.ok());
+  EXPECT_NE(lease.status().message().find("metadata.lease_seconds is 1, expected 3..3600"),
+            std::string::npos)
+      << lease.status().message();
+  auto schema = ParseConfig("[warehouse]\nschema = \"\"\n", "de.toml", {});
+  ASSERT_FALSE(schema.ok());
+  EXPECT_EQ(schema.status().message(), "warehouse.schema is empty");
+}
+
 const std::string kHashA = "sha256:" + std::string(64, 'a');
 const std::string kHashB = "sha256:" + std::string(32, '0') + std::string(32, 'F');
 
