@@ -6,7 +6,6 @@ with psql against SQLite read directly.
 Environment: DE_EXE (the data-exporter binary). Needs postgresql-15 (scripts/install-deps --test).
 Every server a test starts is stopped in its cleanup and again at exit.
 """
-import atexit
 import csv
 import datetime
 import decimal
@@ -14,16 +13,18 @@ import io
 import os
 import shlex
 import shutil
-import signal
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import unittest
 import uuid
 
+sys.dont_write_bytecode = True
+import pg_support  # noqa: E402
+from pg_support import conninfo, pg_cluster, start, stop  # noqa: E402
+
 EXE = os.environ["DE_EXE"]
-HERE = os.path.dirname(os.path.abspath(__file__))
-PG_CLUSTER = os.path.join(HERE, "..", "..", "scripts", "pg-cluster")
 NULL = "<<NULL>>"
 
 # The demo tables, the column each is ordered by in time, and the PostgreSQL type each column
@@ -47,66 +48,7 @@ DEMO_TYPES = {
                  "is_resolved": "boolean", "created_date": "date", "closure_geometry": "text"},
 }
 
-_started = set()  # cluster directories that may have a running server
-_created = []  # cluster directories to remove at exit, after their servers are stopped
-_running = []  # the pg-cluster process being waited for, if any
-
-
-def _stop_all():
-    for directory in list(_started):
-        subprocess.run([PG_CLUSTER, "stop", directory], capture_output=True, timeout=120)
-        _started.discard(directory)
-    for directory in _created:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def _on_sigterm(signum, frame):
-    # ctest's timeout: stop every server now (unittest would swallow a SystemExit in a test).
-    for process in _running:
-        process.terminate()  # pg-cluster start stops the server it started on SIGTERM
-        process.wait(timeout=120)
-    _stop_all()
-    os._exit(128 + signum)
-
-
-atexit.register(_stop_all)
-signal.signal(signal.SIGTERM, _on_sigterm)
-
-
-def pg_cluster(*args, timeout=600):
-    process = subprocess.Popen([PG_CLUSTER, *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    _running.append(process)
-    try:
-        out, err = process.communicate(timeout=timeout)
-    finally:
-        _running.remove(process)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
-
-
-def new_cluster_dir():
-    """A fresh directory for a cluster, removed at exit (under /tmp: reachable by `nobody`)."""
-    directory = tempfile.mkdtemp(prefix="de-pg-")
-    _created.append(directory)
-    return directory
-
-
-def start(directory, *args):
-    _started.add(directory)
-    return pg_cluster("start", directory, *args)
-
-
-def stop(directory):
-    out = pg_cluster("stop", directory, timeout=120)
-    if out.returncode == 0:
-        _started.discard(directory)
-    return out
-
-
-def conninfo(directory):
-    out = pg_cluster("conninfo", directory)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip()
+new_cluster_dir = pg_support.new_dir
 
 
 def psql_rows(info, sql):
@@ -173,7 +115,7 @@ class DemoClusterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="de-e2e-pg-")
-        _created.append(cls.work)
+        pg_support.remove_at_exit(cls.work)
         config = os.path.join(cls.work, "de.toml")
         with open(config, "w") as f:
             f.write(f'[service]\ndata_dir = "{cls.work}/var"\n')
@@ -342,7 +284,7 @@ class ScratchClusterTest(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.info = conninfo(self.dir)
         self.work = tempfile.mkdtemp(prefix="de-e2e-pg-")
-        _created.append(self.work)
+        pg_support.remove_at_exit(self.work)
         self.addCleanup(shutil.rmtree, self.work, True)
 
     def ready(self, port):

@@ -23,15 +23,12 @@ Environment: DE_EXE (the binary), DE_NODE (node), DE_NODE_DIR (tests/node with n
 Needs postgresql-15 (scripts/install-deps --test). The cluster is stopped in tearDownModule,
 at exit and on SIGTERM (ctest's timeout).
 """
-import atexit
 import csv
 import glob
 import io
 import json
 import os
 import re
-import shutil
-import signal
 import struct
 import subprocess
 import tempfile
@@ -39,12 +36,11 @@ import time
 import types
 import unittest
 
+import pg_support  # noqa: E402
 from e2e_support import NODE, NODE_DIR, duckdb_facts, read_rows
 from server_fixture import Client, Server
 
 EXE = os.environ["DE_EXE"]
-HERE = os.path.dirname(os.path.abspath(__file__))
-PG_CLUSTER = os.path.join(HERE, "..", "..", "scripts", "pg-cluster")
 NULL = "<<NULL>>"
 DAY = 1_795_132_800  # 2026-11-20T00:00:00Z, the demo warehouse's day
 DAY_END = DAY + 86_400
@@ -65,48 +61,15 @@ class Cluster:
     dir = None  # the cluster directory (under /tmp, reachable by `nobody`)
     info = None  # conninfo of the `exporter` role
     super_info = None  # conninfo of the `postgres` superuser
-    running = False
-
-
-_work_dirs = []  # removed at exit
-_children = []  # pg-cluster processes being waited for
 
 
 def _stop_cluster():
-    if Cluster.running:
-        subprocess.run([PG_CLUSTER, "stop", Cluster.dir], capture_output=True, timeout=120)
-        Cluster.running = False
-    for directory in _work_dirs:
-        shutil.rmtree(directory, ignore_errors=True)
-    _work_dirs.clear()
-
-
-def _on_sigterm(signum, frame):
-    for process in list(_children):
-        process.terminate()  # pg-cluster start stops the server it started on SIGTERM
-        process.wait(timeout=120)
-    _stop_cluster()
-    os._exit(128 + signum)
-
-
-atexit.register(_stop_cluster)
-signal.signal(signal.SIGTERM, _on_sigterm)
-
-
-def pg_cluster(*args, timeout=600):
-    process = subprocess.Popen([PG_CLUSTER, *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    _children.append(process)
-    try:
-        out, err = process.communicate(timeout=timeout)
-    finally:
-        _children.remove(process)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    pg_support.stop_all()
 
 
 def work_dir(prefix):
     directory = tempfile.mkdtemp(prefix=prefix)
-    _work_dirs.append(directory)
+    pg_support.remove_at_exit(directory)
     return directory
 
 
@@ -344,14 +307,10 @@ def _set_up_module():
                              timeout=600, cwd=Demo.dir)
         assert out.returncode == 0, f"{args}: {fail_message(out)}"
 
-    Cluster.dir = tempfile.mkdtemp(prefix="de-pgwh-")  # under /tmp: `nobody` can reach it
-    _work_dirs.append(Cluster.dir)
-    Cluster.running = True
-    started = pg_cluster("start", Cluster.dir, "--load-demo", Demo.warehouse)
+    Cluster.dir = pg_support.new_dir("de-pgwh-")
+    started = pg_support.start(Cluster.dir, "--load-demo", Demo.warehouse)
     assert started.returncode == 0, started.stderr
-    info = pg_cluster("conninfo", Cluster.dir)
-    assert info.returncode == 0, info.stderr
-    Cluster.info = info.stdout.strip()
+    Cluster.info = pg_support.conninfo(Cluster.dir)
     Cluster.super_info = Cluster.info.replace("user=exporter", "user=postgres")
     assert Cluster.super_info != Cluster.info, Cluster.info
 

@@ -16,7 +16,6 @@ Environment: DE_EXE (the binary), DE_NODE (node), DE_NODE_DIR (tests/node with n
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,11 +23,10 @@ import time
 import unittest
 
 sys.dont_write_bytecode = True
+import pg_support  # noqa: E402
 from server_fixture import (DAY, DAY_END, TABLES, Client, DataDir, Server,  # noqa: E402
                             check_table_files, download)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PG_CLUSTER = os.path.join(HERE, "..", "..", "scripts", "pg-cluster")
 LEASE_SECONDS = 3
 
 _cluster = None
@@ -36,36 +34,20 @@ _cluster = None
 
 def setUpModule():
     global _cluster
-    directory = tempfile.mkdtemp(prefix="de-pg-replicas-", dir="/tmp")
-    os.chmod(directory, 0o755)
-    started = subprocess.run([PG_CLUSTER, "start", directory], capture_output=True, text=True,
-                             timeout=180)
+    directory = pg_support.new_dir("de-pg-replicas-")
+    started = pg_support.start(directory)
     if started.returncode != 0:
-        shutil.rmtree(directory, ignore_errors=True)
         raise AssertionError("pg-cluster start failed: " + started.stdout + started.stderr)
     _cluster = directory
 
 
 def tearDownModule():
-    if _cluster is not None:
-        subprocess.run([PG_CLUSTER, "stop", _cluster], capture_output=True, timeout=120)
-        shutil.rmtree(_cluster, ignore_errors=True)
-
-
-def conninfo():
-    out = subprocess.run([PG_CLUSTER, "conninfo", _cluster], capture_output=True, text=True,
-                         check=True)
-    return out.stdout.strip()
+    pg_support.stop_all()
 
 
 def psql(sql, database):
     env = dict(os.environ)
-    for line in subprocess.run([PG_CLUSTER, "env", _cluster], capture_output=True, text=True,
-                               check=True).stdout.splitlines():
-        line = line.removeprefix("export ")
-        if "=" in line:
-            key, value = line.split("=", 1)
-            env[key] = value.strip("'\"")
+    env.update(pg_support.env(_cluster))
     out = subprocess.run(["psql", "-X", "-A", "-t", "-d", database, "-c", sql], env=env,
                          capture_output=True, text=True)
     if out.returncode != 0:
@@ -82,7 +64,8 @@ class ReplicasTest(unittest.TestCase):
         ReplicasTest.database_counter += 1
         self.database = f"de_meta_{os.getpid()}_{ReplicasTest.database_counter}"
         psql(f"CREATE DATABASE {self.database}", "warehouse")
-        self.conninfo = re.sub(r"dbname=\S+", f"dbname={self.database}", conninfo())
+        self.conninfo = re.sub(r"dbname=\S+", f"dbname={self.database}",
+                               pg_support.conninfo(_cluster))
         self.servers = []
 
     def tearDown(self):
