@@ -333,22 +333,27 @@ bool RequestQueue::ClaimAndRun() {
   job->request = std::move((*claimed)->request);
   const std::string id = job->request.id;
   const bool resumed = !(*claimed)->previous_owner.empty() || job->request.progress > 0;
+  bool stopping = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (phase_ != Phase::kRunning) {
-      Status released = metadata_->ReleaseRequests(options_.owner, {id});
-      if (!released.ok()) spdlog::warn("request {}: {}", id, released.ToString());
-      return false;
-    }
     auto held = jobs_.find(id);
     if (held != jobs_.end() && !held->second->done) {
       // Ours already (its lease ran out on a clock that jumped): the running worker renews it.
       return false;
     }
-    jobs_[id] = job;
-    job->running = true;
-    ++running_;
-    if (resumed) ++stats_.recovered;
+    stopping = phase_ != Phase::kRunning;
+    if (!stopping) {
+      jobs_[id] = job;
+      job->running = true;
+      ++running_;
+      if (resumed) ++stats_.recovered;
+    }
+  }
+  if (stopping) {
+    // Claimed just as Stop() began: give it back for the next start or another replica.
+    Status released = metadata_->ReleaseRequests(options_.owner, {id});
+    if (!released.ok()) spdlog::warn("request {}: {}", id, released.ToString());
+    return false;
   }
   keeper_->Hold(id, [job] {
     job->lease_lost = true;
