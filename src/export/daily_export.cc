@@ -117,8 +117,12 @@ class DailyExporter::RunState {
       Result<std::optional<TableJobStatus>> claimed = owner_->metadata_->ClaimTableJob(
           spec_.run_date, table.table_name, options.owner, options.lease_micros);
       if (claimed.ok()) {
-        if (waited && claimed->has_value() && (*claimed)->state != JobState::kInProgress) {
-          // The replica we waited for finished the table: its outcome stands.
+        // The replica we waited for finished the table: its outcome stands. Unless forced, a
+        // table another replica completed between the run's check and this claim is kept too.
+        const bool finished_elsewhere =
+            claimed->has_value() && ((waited && (*claimed)->state != JobState::kInProgress) ||
+                                     (!spec_.force && (*claimed)->state == JobState::kCompleted));
+        if (finished_elsewhere) {
           DailyTableSummary summary = SummaryOf(**claimed, prefix);
           summary.skipped = (*claimed)->state == JobState::kCompleted;
           return summary;

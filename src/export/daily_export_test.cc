@@ -595,6 +595,43 @@ TEST_F(DailyExportTest, ATableAnotherReplicaCompletesWhileWaitingIsNotExportedAg
   EXPECT_TRUE(Keys("exports/test/2026/11/20/way/").empty()) << "not exported here";
 }
 
+// The race the previous test may or may not hit: another replica completes a table after this
+// run checked for completed tables but before it claims that table. Forced here with one worker:
+// when the first table finishes, replica-b completes `way`.
+TEST_F(DailyExportTest, ATableCompletedElsewhereBeforeItsClaimIsNotExportedAgain) {
+  auto exporter = Exporter(1, 3);
+  struct CompleteWayElsewhere : DailyObserver {
+    MetadataStore* metadata = nullptr;
+    int64_t now = 0;
+    std::atomic<bool> done{false};
+    void OnTableFinished(const DailyTableSummary& table) override {
+      if (table.table == "way" || done.exchange(true)) return;
+      TableJobStatus job;
+      job.run_date = kDate;
+      job.table_name = "way";
+      job.owner = "replica-b";
+      job.state = JobState::kCompleted;
+      job.attempt = 1;
+      job.rows_read = 7;
+      job.rows_written = 7;
+      job.files = 1;
+      job.finished_at = now;
+      EXPECT_TRUE(metadata->UpsertTableJob(job).ok());
+    }
+  } observer;
+  observer.metadata = backends_.metadata.get();
+  observer.now = clock_.NowMicros();
+  auto summary = exporter->Run(Spec(), nullptr, &observer);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  ASSERT_TRUE(observer.done.load());
+  const DailyTableSummary& way = TableOf(*summary, "way");
+  EXPECT_TRUE(way.skipped);
+  EXPECT_EQ(way.status, "COMPLETED");
+  EXPECT_EQ(way.rows_written, 7u);
+  EXPECT_TRUE(Keys("exports/test/2026/11/20/way/").empty()) << "not exported here";
+  EXPECT_EQ(summary->outcome, DailyRunOutcome::kSuccess);
+}
+
 TEST_F(DailyExportTest, BadInputIsRefusedAndChangesNothing) {
   auto exporter = Exporter();
   for (std::string date :
