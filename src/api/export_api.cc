@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <any>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,21 +61,30 @@ Json RequestJson(const ExportRequest& r) {
 // --- requestStatus ---
 
 Json NotRequested() {
-  return Json{
-      {"status", kNotRequestedText}, {"progress", 0.0}, {"dataRequestDownloadLinks", nullptr}};
+  return Json{{"status", kNotRequestedText},
+              {"progress", 0.0},
+              {"dataRequestDownloadLinks", nullptr},
+              {"linksExpireAt", nullptr}};
 }
 
-// { table: [url, ...] } of the data files, in file order.
-Result<Json> DownloadLinks(const ExportApiDeps& deps, const std::string& id) {
+// Sets `out`'s dataRequestDownloadLinks, { table: [url, ...] } of the data files in file order,
+// and linksExpireAt, the earliest expiry among them.
+Status SetDownloadLinks(const ExportApiDeps& deps, const std::string& id, Json& out) {
   ASSIGN_OR_RETURN(auto links,
                    PresignRequestLinks(deps.metadata, deps.store, id, deps.link_expiry_seconds));
-  Json out = Json::object();
+  Json tables = Json::object();
+  std::optional<int64_t> expires_at;
   for (const auto& [table, table_links] : links) {
     Json urls = Json::array();
-    for (const PresignedUrl& url : table_links.files) urls.push_back(url.url);
-    out[table] = std::move(urls);
+    for (const PresignedUrl& url : table_links.files) {
+      urls.push_back(url.url);
+      expires_at = std::min(expires_at.value_or(url.expires_at), url.expires_at);
+    }
+    tables[table] = std::move(urls);
   }
-  return out;
+  out["dataRequestDownloadLinks"] = std::move(tables);
+  out["linksExpireAt"] = expires_at ? Json(UtcIso8601(*expires_at)) : Json(nullptr);
+  return Status::Ok();
 }
 
 Result<Json> RequestStatus(const ExportApiDeps& deps, const ResolveInfo& info) {
@@ -84,10 +94,9 @@ Result<Json> RequestStatus(const ExportApiDeps& deps, const ResolveInfo& info) {
   if (!request) return NotRequested();
   Json out{{"status", StatusWords(request->state)},
            {"progress", request->progress},
-           {"dataRequestDownloadLinks", nullptr}};
-  if (request->state == RequestState::kCompleted) {
-    ASSIGN_OR_RETURN(out["dataRequestDownloadLinks"], DownloadLinks(deps, *id));
-  }
+           {"dataRequestDownloadLinks", nullptr},
+           {"linksExpireAt", nullptr}};
+  if (request->state == RequestState::kCompleted) RETURN_IF_ERROR(SetDownloadLinks(deps, *id, out));
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include "api/auth.h"
 #include "common/uuid.h"
 #include "export/embedded_backends_testing.h"
+#include "export/layout.h"
 #include "metadata/sqlite/sqlite_metadata_store.h"
 #include "policy/demo_policy.h"
 #include "storage/local/local_object_store.h"
@@ -141,7 +142,8 @@ TEST_F(ExportApiTest, EmbeddedSdlKeepsTheOriginalMutations) {
   EXPECT_EQ(fields, Json::parse(R"([
     {"name":"status","type":{"kind":"NON_NULL","name":null,"ofType":{"name":"String"}}},
     {"name":"progress","type":{"kind":"NON_NULL","name":null,"ofType":{"name":"Float"}}},
-    {"name":"dataRequestDownloadLinks","type":{"kind":"SCALAR","name":"JSON","ofType":null}}])"));
+    {"name":"dataRequestDownloadLinks","type":{"kind":"SCALAR","name":"JSON","ofType":null}},
+    {"name":"linksExpireAt","type":{"kind":"SCALAR","name":"String","ofType":null}}])"));
   Json mutations = Run("{ __schema { mutationType { fields { name } } } }");
   EXPECT_EQ(mutations["data"]["__schema"]["mutationType"]["fields"],
             Json::parse(R"([{"name":"requestData"},{"name":"requestStatus"},
@@ -215,12 +217,21 @@ TEST_F(ExportApiTest, RequestCompletesWithLinksGroupedByTable) {
   auto files = metadata_->ListRequestFiles(id);
   ASSERT_TRUE(files.ok());
   Json expected = Json::object();
+  int64_t expires_at = 0;
   for (const RequestFile& f : *files) {
     if (f.is_manifest) continue;
     auto url = store_->Presign(f.key, 86'400);
     ASSERT_TRUE(url.ok());
     expected[f.table_name].push_back(url->url);
+    expires_at = url->expires_at;
   }
+  // The links' real expiry is reported with them (the local store's clock is fixed here).
+  Json expiry = Run("query S($id: String!) { requestStatus(requestId: $id) { linksExpireAt } }",
+                    {{"id", id}});
+  EXPECT_EQ(expiry["data"]["requestStatus"]["linksExpireAt"], UtcIso8601(expires_at));
+  EXPECT_EQ(Run("query S($id: String!) { requestStatus(requestId: $id) { linksExpireAt } }",
+                {{"id", "not-a-uuid"}})["data"]["requestStatus"]["linksExpireAt"],
+            nullptr);
   ASSERT_EQ(expected.size(), 4u);
   Json status = StatusOf(id);
   EXPECT_EQ(status["status"], "Completed");
