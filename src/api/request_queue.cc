@@ -256,10 +256,10 @@ Result<size_t> RequestQueue::RemoveRangeFiles(int64_t start_time, int64_t end_ti
     std::string directory =
         exporter_->layout().Directory(table.table_name, start_time, end_time) + "/";
     ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, store_->List(directory));
-    for (const ObjectInfo& object : objects) {
-      RETURN_IF_ERROR(store_->Delete(object.key));
-      ++removed;
-    }
+    std::vector<std::string> keys;
+    for (const ObjectInfo& object : objects) keys.push_back(object.key);
+    RETURN_IF_ERROR(store_->DeleteMany(keys));
+    removed += keys.size();
   }
   return removed;
 }

@@ -315,8 +315,9 @@ class DailyExporter::RunState {
 
   Status DeleteUnder(const std::string& prefix) {
     ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, owner_->store_->List(prefix));
-    for (const ObjectInfo& object : objects) RETURN_IF_ERROR(owner_->store_->Delete(object.key));
-    return Status::Ok();
+    std::vector<std::string> keys;
+    for (const ObjectInfo& object : objects) keys.push_back(object.key);
+    return owner_->store_->DeleteMany(keys);
   }
 
   // Writes the job's row; an IN-PROGRESS row carries a fresh lease of this replica.

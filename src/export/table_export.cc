@@ -36,6 +36,8 @@ class PublishingStream final : public OutputStream {
 }  // namespace
 
 void DeleteObjects(ObjectStore* store, const std::vector<std::string>& keys) {
+  if (keys.empty() || store->DeleteMany(keys).ok()) return;
+  // One by one, so each key that stays is named.
   for (const std::string& key : keys) {
     Status s = store->Delete(key);
     if (!s.ok()) spdlog::error("could not remove {} of a failed export: {}", key, s.ToString());

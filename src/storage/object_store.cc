@@ -24,4 +24,9 @@ Status ValidateObjectKey(std::string_view key) {
   return Status::Ok();
 }
 
+Status ObjectStore::DeleteMany(const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) RETURN_IF_ERROR(Delete(key));
+  return Status::Ok();
+}
+
 }  // namespace de

@@ -1,5 +1,6 @@
 // ObjectStore: where exported files go (DESIGN.md §5). Backends: local/ (a directory, links
-// served by the API's /download route) and, next, s3/ (SigV4, multipart upload, presigned GET).
+// served by the API's /download route) and s3/ (any S3-compatible store: SigV4, streaming
+// multipart upload, presigned GET).
 //
 // Keys are '/'-separated relative paths ("prefix/env/data_exporter_service/way/..."). A key is
 // valid when it is non-empty, at most 1024 bytes, has no empty, "." or ".." segment, no leading
@@ -54,6 +55,9 @@ class ObjectStore {
   virtual Status Copy(const std::string& from, const std::string& to) = 0;
   // Removes an object; OK if it was already absent.
   virtual Status Delete(const std::string& key) = 0;
+  // Removes every key (batched where the backend can: S3 DeleteObjects, 1000 per request); keys
+  // already absent are fine. Stops at the first failure. The default calls Delete for each.
+  virtual Status DeleteMany(const std::vector<std::string>& keys);
   // A GET link for `key` valid for `expires_in_seconds` from now (1..604800).
   virtual Result<PresignedUrl> Presign(const std::string& key, int64_t expires_in_seconds) = 0;
   // Cheap reachability check for readiness probes.
