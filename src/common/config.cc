@@ -27,15 +27,19 @@ struct KeySpec {
   std::vector<std::string_view> allowed;  // strings: allowed values (empty = any)
   int64_t min = 0;                        // ints: inclusive range
   int64_t max = 0;
-  // Lists: checks one element; returns what is wrong with it, or "" when it is fine.
+  // Strings: checks the value; lists: checks one element. Returns what is wrong with it, or ""
+  // when it is fine.
   std::function<std::string(std::string_view)> check_element;
   bool secret = false;  // never rendered by RenderConfigToml
 
   std::string name() const { return fmt::format("{}.{}", section, key); }
+  // DATA_EXPORTER_<SECTION>_<KEY>, upper-cased; a sub-table's '.' becomes '_'
+  // ("notify.sns" → DATA_EXPORTER_NOTIFY_SNS_...).
   std::string env_name() const {
     std::string out = fmt::format("DATA_EXPORTER_{}_{}", section, key);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+      return c == '.' ? '_' : static_cast<char>(std::toupper(c));
+    });
     return out;
   }
 };
@@ -82,6 +86,107 @@ std::string CheckTokenHash(std::string_view entry) {
 KeySpec Secret(KeySpec spec) {
   spec.secret = true;
   return spec;
+}
+
+// A string key whose value `check` accepts (empty is always accepted: "not set").
+KeySpec Checked(KeySpec spec, std::function<std::string(std::string_view)> check) {
+  spec.check_element = [check = std::move(check)](std::string_view value) {
+    return value.empty() ? std::string() : check(value);
+  };
+  return spec;
+}
+
+bool AllOf(std::string_view text, const std::function<bool(unsigned char)>& pred) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), pred);
+}
+
+bool IsRegionName(std::string_view text) {
+  return AllOf(text,
+               [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '-'; }) &&
+         text.front() != '-' && text.back() != '-';
+}
+
+std::string CheckRegion(std::string_view region) {
+  return IsRegionName(region) ? "" : "expected a region name such as us-east-1";
+}
+
+// An S3/SNS endpoint: http:// or https://, a host name or address, an optional port; no path.
+std::string CheckEndpoint(std::string_view url) {
+  constexpr std::string_view kExpected = "expected http(s)://host[:port] without a path";
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(kExpected);
+  std::string_view scheme = url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return std::string(kExpected);
+  std::string_view authority = url.substr(scheme_end + 3);
+  std::string_view host = authority;
+  std::string_view port;
+  size_t colon = authority.rfind(':');
+  if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    int64_t number = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || number < 1 ||
+        number > 65'535) {
+      return std::string(kExpected);
+    }
+  }
+  bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed) host = host.substr(1, host.size() - 2);
+  bool ok = AllOf(host, [&](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '-' || (bracketed && c == ':');
+  });
+  return ok ? "" : std::string(kExpected);
+}
+
+// The shape of an RFC 3339 time: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm). The calendar
+// is checked where the value is used (storage/s3/credentials.h).
+std::string CheckRfc3339(std::string_view text) {
+  constexpr std::string_view kExpected = "expected an RFC 3339 time such as 2026-11-22T10:00:00Z";
+  constexpr std::string_view kPattern = "dddd-dd-ddTdd:dd:dd";
+  auto matches = [](std::string_view part, std::string_view pattern) {
+    if (part.size() != pattern.size()) return false;
+    for (size_t i = 0; i < part.size(); ++i) {
+      bool digit = std::isdigit(static_cast<unsigned char>(part[i])) != 0;
+      if (pattern[i] == 'd' ? !digit : part[i] != pattern[i]) return false;
+    }
+    return true;
+  };
+  if (text.size() < kPattern.size() || !matches(text.substr(0, kPattern.size()), kPattern)) {
+    return std::string(kExpected);
+  }
+  text.remove_prefix(kPattern.size());
+  if (text.starts_with('.')) {
+    size_t digits = 1;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
+      ++digits;
+    }
+    if (digits == 1) return std::string(kExpected);
+    text.remove_prefix(digits);
+  }
+  bool zone = text == "Z" || ((text.starts_with('+') || text.starts_with('-')) &&
+                              matches(text.substr(1), "dd:dd"));
+  return zone ? "" : std::string(kExpected);
+}
+
+// arn:aws:sns:<region>:<12-digit account>:<topic name> (other AWS partitions, aws-cn and
+// aws-us-gov, too). Topic names: letters, digits, '-' and '_', a FIFO topic's ending ".fifo".
+std::string CheckSnsTopicArn(std::string_view arn) {
+  std::vector<std::string_view> parts;
+  for (size_t start = 0;;) {
+    size_t colon = arn.find(':', start);
+    parts.push_back(arn.substr(start, colon - start));
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+  auto word = [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; };
+  std::string_view name = parts.size() == 6 ? parts[5] : "";
+  if (name.ends_with(".fifo")) name.remove_suffix(5);
+  bool ok = parts.size() == 6 && parts[0] == "arn" && parts[1].starts_with("aws") &&
+            parts[2] == "sns" && IsRegionName(parts[3]) && parts[4].size() == 12 &&
+            AllOf(parts[4], [](unsigned char c) { return std::isdigit(c) != 0; }) &&
+            name.size() <= 256 && AllOf(name, word);
+  return ok ? "" : "expected arn:aws:sns:<region>:<12-digit account>:<topic name>";
 }
 
 // A webhook URL: http:// or https:// and a host. (notify/ checks the rest when it starts.)
@@ -142,7 +247,8 @@ const std::vector<KeySpec>& Keys() {
           "metadata", "lease_seconds",
           "how long claimed work stays with a replica that stopped renewing it",
           [](Config& c) { return &c.metadata.lease_seconds; }, 3, 3'600),
-      Str("storage", "backend", "local", [](Config& c) { return &c.storage.backend; }, {"local"}),
+      Str("storage", "backend", "local | s3", [](Config& c) { return &c.storage.backend; },
+          {"local", "s3"}),
       Str("storage", "root", "local object store directory (default {data_dir}/objects)",
           [](Config& c) { return &c.storage.root; }),
       Str("storage", "prefix", "the {prefix} segment of object keys",
@@ -156,6 +262,44 @@ const std::vector<KeySpec>& Keys() {
       Str("storage", "link_signing_key_file",
           "file holding the link-signing key (default {data_dir}/link-signing.key)",
           [](Config& c) { return &c.storage.link_signing_key_file; }),
+      Str("storage", "env", "the {env} segment of object keys (default service.env)",
+          [](Config& c) { return &c.storage.env; }),
+      Str("storage", "bucket", "s3: the bucket (required with backend = \"s3\")",
+          [](Config& c) { return &c.storage.bucket; }),
+      Checked(Str("storage", "endpoint",
+                  "s3: http(s)://host[:port] of an S3-compatible store (default AWS's)",
+                  [](Config& c) { return &c.storage.endpoint; }),
+              CheckEndpoint),
+      Checked(Str("storage", "region", "s3: region (default AWS_REGION, else AWS_DEFAULT_REGION)",
+                  [](Config& c) { return &c.storage.region; }),
+              CheckRegion),
+      Str("storage", "addressing",
+          "s3: virtual (bucket.host) | path (host/bucket); a custom endpoint usually wants path",
+          [](Config& c) { return &c.storage.addressing; }, {"path", "virtual"}),
+      Int(
+          "storage", "part_size_bytes", "s3: multipart upload part size (5 MiB..5 GiB)",
+          [](Config& c) { return &c.storage.part_size_bytes; }, int64_t{5} << 20, int64_t{5} << 30),
+      Int(
+          "storage", "parts_in_flight",
+          "s3: parts uploading at once (memory: part_size_bytes x this)",
+          [](Config& c) { return &c.storage.parts_in_flight; }, 1, 64),
+      Str("storage", "access_key_id",
+          "s3: access key id (default: environment, then the shared credentials file)",
+          [](Config& c) { return &c.storage.access_key_id; }),
+      Secret(Str("storage", "secret_access_key",
+                 "s3: secret access key (prefer the environment or the credentials file)",
+                 [](Config& c) { return &c.storage.secret_access_key; })),
+      Secret(Str("storage", "session_token", "s3: session token of temporary credentials",
+                 [](Config& c) { return &c.storage.session_token; })),
+      Checked(Str("storage", "session_expires_at",
+                  "s3: RFC 3339 expiry of the session token (empty = unknown: assumed 1 hour)",
+                  [](Config& c) { return &c.storage.session_expires_at; }),
+              CheckRfc3339),
+      Str("storage", "profile", "s3: profile of the shared credentials file (default AWS_PROFILE)",
+          [](Config& c) { return &c.storage.profile; }),
+      Str("storage", "credentials_file",
+          "s3: shared credentials file (default AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials)",
+          [](Config& c) { return &c.storage.credentials_file; }),
       Str("http", "host", "address the HTTP server binds to",
           [](Config& c) { return &c.http.host; }),
       Int(
@@ -230,6 +374,17 @@ const std::vector<KeySpec>& Keys() {
       Int(
           "notify", "webhook_max_attempts", "attempts per webhook before it is given up",
           [](Config& c) { return &c.notify.webhook_max_attempts; }, 1, 20),
+      Checked(Str("notify.sns", "topic_arn",
+                  "publish each daily-run summary to this SNS topic (empty = none)",
+                  [](Config& c) { return &c.notify.sns_topic_arn; }),
+              CheckSnsTopicArn),
+      Checked(Str("notify.sns", "endpoint",
+                  "http(s)://host[:port] of an SNS-compatible endpoint (default AWS's)",
+                  [](Config& c) { return &c.notify.sns_endpoint; }),
+              CheckEndpoint),
+      Checked(Str("notify.sns", "region", "region of the SNS endpoint (default the topic ARN's)",
+                  [](Config& c) { return &c.notify.sns_region; }),
+              CheckRegion),
       Secret(Str("policy", "hash_key",
                  "key of the hash treatment (prefer hash_key_file or the environment)",
                  [](Config& c) { return &c.policy.hash_key; })),
@@ -285,6 +440,11 @@ Status SetString(const KeySpec& spec, Config& config, std::string value, std::st
       allowed += (allowed.empty() ? "" : ", ") + std::string(a);
     return InvalidArgument("{}: {} is '{}', expected one of: {}", where, spec.name(), value,
                            allowed);
+  }
+  std::string problem = spec.check_element ? spec.check_element(value) : "";
+  if (!problem.empty()) {
+    if (spec.secret) return InvalidArgument("{}: {}: {}", where, spec.name(), problem);
+    return InvalidArgument("{}: {} is '{}': {}", where, spec.name(), value, problem);
   }
   *spec.string_field(config) = std::move(value);
   return Status::Ok();
@@ -356,6 +516,31 @@ Status ApplyTomlValue(const KeySpec& spec, const toml::node& node, Config& confi
   return SetInt(spec, config, value->get(), where);
 }
 
+bool IsSection(std::string_view section) {
+  return std::any_of(Keys().begin(), Keys().end(),
+                     [&](const KeySpec& k) { return k.section == section; });
+}
+
+// The keys of [section]; a table inside it is the sub-section "section.name" (e.g. [notify.sns])
+// when keys are declared for one.
+Status ApplyTomlSection(const std::string& section, const toml::table& table, Config& config,
+                        std::string_view origin) {
+  for (const auto& [key, node] : table) {
+    std::string sub_section = section + "." + std::string(key.str());
+    if (node.is_table() && IsSection(sub_section)) {
+      RETURN_IF_ERROR(ApplyTomlSection(sub_section, *node.as_table(), config, origin));
+      continue;
+    }
+    const KeySpec* spec = FindKey(section, key.str());
+    if (spec == nullptr) {
+      return InvalidArgument("{}: unknown key '{}.{}'", Where(origin, node.source()), section,
+                             key.str());
+    }
+    RETURN_IF_ERROR(ApplyTomlValue(*spec, node, config, origin));
+  }
+  return Status::Ok();
+}
+
 Status ApplyToml(const toml::table& root, Config& config, std::string_view origin) {
   for (const auto& [section_key, section_node] : root) {
     std::string_view section = section_key.str();
@@ -363,17 +548,28 @@ Status ApplyToml(const toml::table& root, Config& config, std::string_view origi
     if (section_table == nullptr) {
       return InvalidArgument(
           "{}: '{}' must be a [section]; known sections: service, warehouse, "
-          "metadata, storage, http, export, schedule, notify, policy, graphql, api",
+          "metadata, storage, http, export, schedule, notify, notify.sns, policy, graphql, api",
           Where(origin, section_node.source()), section);
     }
-    for (const auto& [key, node] : *section_table) {
-      const KeySpec* spec = FindKey(section, key.str());
-      if (spec == nullptr) {
-        return InvalidArgument("{}: unknown key '{}.{}'", Where(origin, node.source()), section,
-                               key.str());
-      }
-      RETURN_IF_ERROR(ApplyTomlValue(*spec, node, config, origin));
+    RETURN_IF_ERROR(ApplyTomlSection(std::string(section), *section_table, config, origin));
+  }
+  return Status::Ok();
+}
+
+// Checks that involve more than one key, after the file and the environment are applied.
+Status CheckAcrossKeys(const Config& config) {
+  auto check_env = [](std::string_view name, const std::string& value) {
+    if (value.empty() || value.find('/') != std::string::npos) {
+      return InvalidArgument("{} must be a non-empty name without '/'", name);
     }
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(check_env("service.env", config.service.env));
+  if (!config.storage.env.empty()) RETURN_IF_ERROR(check_env("storage.env", config.storage.env));
+  if (config.service.data_dir.empty()) return InvalidArgument("service.data_dir is empty");
+  if (config.warehouse.schema.empty()) return InvalidArgument("warehouse.schema is empty");
+  if (config.storage.backend == "s3" && config.storage.bucket.empty()) {
+    return InvalidArgument("storage.backend is \"s3\" but storage.bucket is empty");
   }
   return Status::Ok();
 }
@@ -444,6 +640,7 @@ void Config::ResolveDefaults() {
   under_data(metadata.path, "metadata.db");
   under_data(storage.root, "objects");
   under_data(storage.link_signing_key_file, "link-signing.key");
+  if (storage.env.empty()) storage.env = service.env;
   if (storage.public_base_url.empty()) {
     storage.public_base_url = fmt::format("http://{}:{}", http.host, http.port);
   }
@@ -470,11 +667,7 @@ Result<Config> ParseConfig(std::string_view toml_text, std::string_view origin,
     return InvalidArgument("{}:{}: {}", origin, e.source().begin.line, e.description());
   }
   RETURN_IF_ERROR(ApplyEnvironment(env, config));
-  if (config.service.env.empty() || config.service.env.find('/') != std::string::npos) {
-    return InvalidArgument("service.env must be a non-empty name without '/'");
-  }
-  if (config.service.data_dir.empty()) return InvalidArgument("service.data_dir is empty");
-  if (config.warehouse.schema.empty()) return InvalidArgument("warehouse.schema is empty");
+  RETURN_IF_ERROR(CheckAcrossKeys(config));
   config.ResolveDefaults();
   return config;
 }

@@ -4,7 +4,8 @@
 // unknown key, a value of the wrong type or out of range is refused with an error naming the key
 // and the line. Environment overrides: MAX_CONCURRENCY_LIMIT and MAX_RETRY_COUNT (the original
 // system's knobs) and DATA_EXPORTER_<SECTION>_<KEY> for any key (e.g.
-// DATA_EXPORTER_HTTP_PORT=9000).
+// DATA_EXPORTER_HTTP_PORT=9000; a sub-table such as [notify.sns] gives
+// DATA_EXPORTER_NOTIFY_SNS_TOPIC_ARN).
 #pragma once
 
 #include <cstdint>
@@ -48,12 +49,30 @@ struct MetadataConfig {
 };
 
 struct StorageConfig {
-  std::string backend = "local";
+  std::string backend = "local";         // local | s3
   std::string root;                      // local: directory; default {data_dir}/objects
   std::string prefix = "exports";        // the {prefix} segment of object keys
   int64_t link_expiry_seconds = 86'400;  // 1 day; at most 7 days
   std::string public_base_url;           // links' base; default http://{http.host}:{http.port}
   std::string link_signing_key_file;     // default {data_dir}/link-signing.key
+  // The {env} segment of object keys; default (when empty in the file) service.env, filled by
+  // ResolveDefaults, so consumers read this one.
+  std::string env;
+
+  // S3 (backend = "s3"); credentials follow storage/s3/credentials.h's chain.
+  std::string bucket;                  // required with backend = "s3"
+  std::string endpoint;                // "http(s)://host[:port]"; empty = AWS's for the region
+  std::string region;                  // empty = AWS_REGION, else AWS_DEFAULT_REGION
+  std::string addressing = "virtual";  // virtual (bucket.host) | path (host/bucket); a custom
+                                       // endpoint (MinIO, Ceph, moto) usually wants path
+  int64_t part_size_bytes = int64_t{16} << 20;  // multipart part size, 5 MiB..5 GiB
+  int64_t parts_in_flight = 4;                  // parts uploading at once, 1..64
+  std::string access_key_id;       // empty = the environment or the shared credentials file
+  std::string secret_access_key;   // secret: never printed
+  std::string session_token;       // secret: never printed; temporary credentials only
+  std::string session_expires_at;  // RFC 3339 expiry of the session; empty = unknown
+  std::string profile;             // shared credentials file profile; empty = AWS_PROFILE
+  std::string credentials_file;    // empty = AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials
 };
 
 struct HttpConfig {
@@ -93,6 +112,10 @@ struct NotifyConfig {
   std::string webhook_signature_header = "X-Data-Exporter-Signature";
   int64_t webhook_timeout_ms = 5'000;  // per attempt
   int64_t webhook_max_attempts = 3;
+  // [notify.sns]: Amazon SNS (credentials: the storage.* chain of storage/s3/credentials.h).
+  std::string sns_topic_arn;  // arn:aws:sns:<region>:<account>:<name>; empty = no SNS
+  std::string sns_endpoint;   // "http(s)://host[:port]"; empty = AWS's for the region
+  std::string sns_region;     // empty = the topic ARN's
 };
 
 struct PolicyConfig {
@@ -134,7 +157,7 @@ struct Config {
   GraphqlConfig graphql;
   ApiConfig api;
 
-  // Fills path defaults that depend on other keys (data_dir, http.host/port).
+  // Fills defaults that depend on other keys (data_dir, http.host/port, service.env).
   void ResolveDefaults();
 };
 

@@ -327,5 +327,273 @@ webhook_timeout_ms = 250
   EXPECT_FALSE(attempts.ok());
 }
 
+TEST(ConfigTest, StorageS3Defaults) {
+  auto config = ParseConfig("[service]\nenv = \"prod\"\n", "de.toml", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const StorageConfig& s = config->storage;
+  EXPECT_EQ(s.backend, "local");
+  EXPECT_EQ(s.env, "prod");  // resolved from service.env
+  EXPECT_EQ(s.bucket, "");
+  EXPECT_EQ(s.endpoint, "");
+  EXPECT_EQ(s.region, "");
+  EXPECT_EQ(s.addressing, "virtual");
+  EXPECT_EQ(s.part_size_bytes, 16 << 20);
+  EXPECT_EQ(s.parts_in_flight, 4);
+  EXPECT_EQ(s.access_key_id, "");
+  EXPECT_EQ(s.secret_access_key, "");
+  EXPECT_EQ(s.session_token, "");
+  EXPECT_EQ(s.session_expires_at, "");
+  EXPECT_EQ(s.profile, "");
+  EXPECT_EQ(s.credentials_file, "");
+  EXPECT_EQ(config->notify.sns_topic_arn, "");
+  EXPECT_EQ(config->notify.sns_endpoint, "");
+  EXPECT_EQ(config->notify.sns_region, "");
+}
+
+constexpr char kS3Toml[] = R"([service]
+env = "prod"
+[storage]
+backend = "s3"
+env = "staging"
+bucket = "exports-bucket"
+endpoint = "http://127.0.0.1:9000"
+region = "ap-southeast-2"
+addressing = "path"
+part_size_bytes = 5242880
+parts_in_flight = 64
+access_key_id = "AKIDEXAMPLE"
+secret_access_key = "wJalrXUtnFEMI-secret-value"
+session_token = "IQoJb3JpZ2luX2Vj-token-value"
+session_expires_at = "2026-11-22T21:00:00.5+11:00"
+profile = "exporter"
+credentials_file = "/run/secrets/aws"
+[notify]
+file = "/var/log/runs.jsonl"
+[notify.sns]
+topic_arn = "arn:aws:sns:ap-southeast-2:123456789012:data-exporter-runs"
+endpoint = "https://sns.example.com:8443"
+region = "ap-southeast-2"
+)";
+
+TEST(ConfigTest, StorageS3AndSnsKeys) {
+  auto config = ParseConfig(kS3Toml, "de.toml", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const StorageConfig& s = config->storage;
+  EXPECT_EQ(s.backend, "s3");
+  EXPECT_EQ(s.env, "staging");
+  EXPECT_EQ(config->service.env, "prod");
+  EXPECT_EQ(s.bucket, "exports-bucket");
+  EXPECT_EQ(s.endpoint, "http://127.0.0.1:9000");
+  EXPECT_EQ(s.region, "ap-southeast-2");
+  EXPECT_EQ(s.addressing, "path");
+  EXPECT_EQ(s.part_size_bytes, 5 << 20);
+  EXPECT_EQ(s.parts_in_flight, 64);
+  EXPECT_EQ(s.access_key_id, "AKIDEXAMPLE");
+  EXPECT_EQ(s.secret_access_key, "wJalrXUtnFEMI-secret-value");
+  EXPECT_EQ(s.session_token, "IQoJb3JpZ2luX2Vj-token-value");
+  EXPECT_EQ(s.session_expires_at, "2026-11-22T21:00:00.5+11:00");
+  EXPECT_EQ(s.profile, "exporter");
+  EXPECT_EQ(s.credentials_file, "/run/secrets/aws");
+  EXPECT_EQ(config->notify.file, "/var/log/runs.jsonl");
+  EXPECT_EQ(config->notify.sns_topic_arn,
+            "arn:aws:sns:ap-southeast-2:123456789012:data-exporter-runs");
+  EXPECT_EQ(config->notify.sns_endpoint, "https://sns.example.com:8443");
+  EXPECT_EQ(config->notify.sns_region, "ap-southeast-2");
+}
+
+TEST(ConfigTest, S3SecretsAreNeverRenderedAndTheRestRoundTrips) {
+  auto config = ParseConfig(kS3Toml, "de.toml", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  std::string text = RenderConfigToml(*config);
+  EXPECT_EQ(text.find("secret-value"), std::string::npos) << text;
+  EXPECT_EQ(text.find("token-value"), std::string::npos) << text;
+  EXPECT_NE(text.find("# secret_access_key = \"...\"  (set, not shown)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("# session_token = \"...\"  (set, not shown)"), std::string::npos) << text;
+  EXPECT_NE(text.find("access_key_id = \"AKIDEXAMPLE\""), std::string::npos) << text;
+  // [notify.sns] comes right after [notify]'s keys, before [policy].
+  size_t notify = text.find("\n[notify]\n");
+  size_t sns = text.find("\n[notify.sns]\n");
+  size_t policy = text.find("\n[policy]\n");
+  ASSERT_NE(notify, std::string::npos) << text;
+  ASSERT_NE(sns, std::string::npos) << text;
+  EXPECT_LT(notify, sns);
+  EXPECT_LT(sns, policy);
+  EXPECT_NE(text.find("(env DATA_EXPORTER_NOTIFY_SNS_TOPIC_ARN)\n"
+                      "topic_arn = \"arn:aws:sns:ap-southeast-2:123456789012:data-exporter-runs\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("(env DATA_EXPORTER_STORAGE_PART_SIZE_BYTES)\npart_size_bytes = 5242880"),
+            std::string::npos)
+      << text;
+
+  auto again = ParseConfig(text, "rendered.toml", {});
+  ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << text;
+  EXPECT_EQ(again->storage.secret_access_key, "");
+  EXPECT_EQ(again->storage.session_token, "");
+  EXPECT_EQ(again->storage.bucket, "exports-bucket");
+  EXPECT_EQ(again->storage.env, "staging");
+  EXPECT_EQ(again->storage.session_expires_at, "2026-11-22T21:00:00.5+11:00");
+  EXPECT_EQ(again->notify.sns_topic_arn, config->notify.sns_topic_arn);
+  EXPECT_EQ(again->notify.sns_endpoint, config->notify.sns_endpoint);
+  EXPECT_EQ(again->notify.sns_region, config->notify.sns_region);
+  // The same file but for the secrets, which did not make the trip.
+  Config without_secrets = *config;
+  without_secrets.storage.secret_access_key.clear();
+  without_secrets.storage.session_token.clear();
+  EXPECT_EQ(RenderConfigToml(*again), RenderConfigToml(without_secrets));
+}
+
+TEST(ConfigTest, S3AndSnsKeysFromTheEnvironment) {
+  auto config = ParseConfig(
+      "", "de.toml",
+      {{"DATA_EXPORTER_STORAGE_BACKEND", "s3"},
+       {"DATA_EXPORTER_STORAGE_BUCKET", "b"},
+       {"DATA_EXPORTER_STORAGE_ENV", "qa"},
+       {"DATA_EXPORTER_STORAGE_SECRET_ACCESS_KEY", "env-secret"},
+       {"DATA_EXPORTER_STORAGE_PARTS_IN_FLIGHT", "8"},
+       {"DATA_EXPORTER_NOTIFY_SNS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:runs.fifo"},
+       {"DATA_EXPORTER_NOTIFY_SNS_ENDPOINT", "http://[::1]:5000"},
+       {"DATA_EXPORTER_NOTIFY_SNS_REGION", "us-east-1"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->storage.backend, "s3");
+  EXPECT_EQ(config->storage.bucket, "b");
+  EXPECT_EQ(config->storage.env, "qa");
+  EXPECT_EQ(config->storage.secret_access_key, "env-secret");
+  EXPECT_EQ(config->storage.parts_in_flight, 8);
+  EXPECT_EQ(config->notify.sns_topic_arn, "arn:aws:sns:us-east-1:123456789012:runs.fifo");
+  EXPECT_EQ(config->notify.sns_endpoint, "http://[::1]:5000");
+  EXPECT_EQ(config->notify.sns_region, "us-east-1");
+  auto typo = ParseConfig("", "de.toml", {{"DATA_EXPORTER_NOTIFY_SNS_TOPIC", "x"}});
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.status().message(),
+            "environment DATA_EXPORTER_NOTIFY_SNS_TOPIC: unknown configuration variable");
+}
+
+TEST(ConfigTest, SnsTableForms) {
+  const char* forms[] = {
+      "[notify]\nsns = { topic_arn = \"arn:aws:sns:us-east-1:123456789012:t\" }\n",
+      "[notify]\nsns.topic_arn = \"arn:aws:sns:us-east-1:123456789012:t\"\n",
+      "notify.sns.topic_arn = \"arn:aws:sns:us-east-1:123456789012:t\"\n",
+      "[notify.sns]\ntopic_arn = \"arn:aws:sns:us-east-1:123456789012:t\"\n",
+  };
+  for (const char* form : forms) {
+    auto config = ParseConfig(form, "de.toml", {});
+    ASSERT_TRUE(config.ok()) << form << ": " << config.status().ToString();
+    EXPECT_EQ(config->notify.sns_topic_arn, "arn:aws:sns:us-east-1:123456789012:t") << form;
+  }
+  auto unknown = ParseConfig("[notify.sns]\ntopic = \"x\"\n", "de.toml", {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message(), "de.toml:2: unknown key 'notify.sns.topic'");
+  auto other = ParseConfig("[notify.sqs]\nqueue = \"x\"\n", "de.toml", {});
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().message(), "de.toml:1: unknown key 'notify.sqs'");
+  auto not_table =
+      ParseConfig("[notify]\nsns = \"arn:aws:sns:us-east-1:123456789012:t\"\n", "de.toml", {});
+  ASSERT_FALSE(not_table.ok());
+  EXPECT_EQ(not_table.status().message(), "de.toml:2: unknown key 'notify.sns'");
+  auto nested = ParseConfig("[storage.sns]\ntopic_arn = \"x\"\n", "de.toml", {});
+  ASSERT_FALSE(nested.ok());
+  EXPECT_EQ(nested.status().message(), "de.toml:1: unknown key 'storage.sns'");
+}
+
+TEST(ConfigTest, S3BackendNeedsABucket) {
+  auto config = ParseConfig("[storage]\nbackend = \"s3\"\n", "de.toml", {});
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(config.status().message(), "storage.backend is \"s3\" but storage.bucket is empty");
+  auto gcs = ParseConfig("[storage]\nbackend = \"gcs\"\n", "de.toml", {});
+  ASSERT_FALSE(gcs.ok());
+  EXPECT_EQ(gcs.status().message(),
+            "de.toml:2: storage.backend is 'gcs', expected one of: local, s3");
+}
+
+TEST(ConfigTest, StorageEnvIsCheckedLikeServiceEnv) {
+  auto slash = ParseConfig("[storage]\nenv = \"a/b\"\n", "de.toml", {});
+  ASSERT_FALSE(slash.ok());
+  EXPECT_EQ(slash.status().message(), "storage.env must be a non-empty name without '/'");
+  auto env = ParseConfig("", "de.toml", {{"DATA_EXPORTER_STORAGE_ENV", "x/y"}});
+  ASSERT_FALSE(env.ok());
+  EXPECT_EQ(env.status().message(), "storage.env must be a non-empty name without '/'");
+  // Empty means "service.env".
+  auto empty = ParseConfig("[service]\nenv = \"prod\"\n[storage]\nenv = \"\"\n", "de.toml", {});
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_EQ(empty->storage.env, "prod");
+}
+
+TEST(ConfigTest, S3AndSnsValuesAreChecked) {
+  struct Case {
+    const char* toml;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"[storage]\nendpoint = \"127.0.0.1:9000\"\n",
+       "de.toml:2: storage.endpoint is '127.0.0.1:9000': expected http(s)://host[:port] without a "
+       "path"},
+      {"[storage]\nendpoint = \"ftp://host\"\n", nullptr},
+      {"[storage]\nendpoint = \"http://host/bucket\"\n", nullptr},
+      {"[storage]\nendpoint = \"http://\"\n", nullptr},
+      {"[storage]\nendpoint = \"http://host:0\"\n", nullptr},
+      {"[storage]\nendpoint = \"http://host:65536\"\n", nullptr},
+      {"[storage]\nendpoint = \"http://host:\"\n", nullptr},
+      {"[storage]\nendpoint = \"http://user@host\"\n", nullptr},
+      {"[storage]\nendpoint = \"http://host?x=1\"\n", nullptr},
+      {"[storage]\nregion = \"US-EAST-1\"\n",
+       "de.toml:2: storage.region is 'US-EAST-1': expected a region name such as us-east-1"},
+      {"[storage]\nregion = \"-x\"\n", nullptr},
+      {"[storage]\naddressing = \"dns\"\n",
+       "de.toml:2: storage.addressing is 'dns', expected one of: path, virtual"},
+      {"[storage]\npart_size_bytes = 5242879\n",
+       "de.toml:2: storage.part_size_bytes is 5242879, expected 5242880..5368709120"},
+      {"[storage]\npart_size_bytes = 5368709121\n", nullptr},
+      {"[storage]\nparts_in_flight = 0\n",
+       "de.toml:2: storage.parts_in_flight is 0, expected 1..64"},
+      {"[storage]\nparts_in_flight = 65\n", nullptr},
+      {"[storage]\nsession_expires_at = \"2026-11-22 10:00:00Z\"\n",
+       "de.toml:2: storage.session_expires_at is '2026-11-22 10:00:00Z': expected an RFC 3339 "
+       "time such as 2026-11-22T10:00:00Z"},
+      {"[storage]\nsession_expires_at = \"2026-11-22T10:00:00\"\n", nullptr},
+      {"[storage]\nsession_expires_at = \"2026-11-22T10:00:00.Z\"\n", nullptr},
+      {"[storage]\nsession_expires_at = \"2026-11-22T10:00:00+1100\"\n", nullptr},
+      {"[notify.sns]\ntopic_arn = \"arn:aws:sqs:us-east-1:123456789012:q\"\n",
+       "de.toml:2: notify.sns.topic_arn is 'arn:aws:sqs:us-east-1:123456789012:q': expected "
+       "arn:aws:sns:<region>:<12-digit account>:<topic name>"},
+      {"[notify.sns]\ntopic_arn = \"arn:aws:sns:us-east-1:12345:t\"\n", nullptr},
+      {"[notify.sns]\ntopic_arn = \"arn:aws:sns:us-east-1:123456789012:\"\n", nullptr},
+      {"[notify.sns]\ntopic_arn = \"arn:aws:sns:us-east-1:123456789012:a:b\"\n", nullptr},
+      {"[notify.sns]\ntopic_arn = \"arn:aws:sns::123456789012:t\"\n", nullptr},
+      {"[notify.sns]\ntopic_arn = \"arn:gcp:sns:us-east-1:123456789012:t\"\n", nullptr},
+      {"[notify.sns]\ntopic_arn = \"arn:aws:sns:us-east-1:123456789012:a b\"\n", nullptr},
+      {"[notify.sns]\nendpoint = \"sns.amazonaws.com\"\n",
+       "de.toml:2: notify.sns.endpoint is 'sns.amazonaws.com': expected http(s)://host[:port] "
+       "without a path"},
+      {"[notify.sns]\nregion = \"us_east_1\"\n",
+       "de.toml:2: notify.sns.region is 'us_east_1': expected a region name such as us-east-1"},
+  };
+  for (const Case& c : cases) {
+    auto config = ParseConfig(c.toml, "de.toml", {});
+    ASSERT_FALSE(config.ok()) << c.toml;
+    EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument) << c.toml;
+    if (c.message != nullptr) {
+      EXPECT_EQ(config.status().message(), c.message) << c.toml;
+    }
+  }
+  const char* accepted[] = {
+      "[storage]\nendpoint = \"https://s3.eu-central-1.amazonaws.com\"\n",
+      "[storage]\nendpoint = \"http://minio:9000\"\n",
+      "[storage]\nendpoint = \"http://[::1]:9000\"\n",
+      "[storage]\nendpoint = \"\"\nregion = \"\"\nsession_expires_at = \"\"\n",
+      "[storage]\nsession_expires_at = \"2026-11-22T10:00:00Z\"\n",
+      "[storage]\nsession_expires_at = \"2026-11-22T10:00:00.123-04:30\"\n",
+      "[storage]\npart_size_bytes = 5368709120\nparts_in_flight = 1\n",
+      "[notify.sns]\ntopic_arn = \"arn:aws-cn:sns:cn-north-1:123456789012:a_b-C\"\n",
+      "[notify.sns]\ntopic_arn = \"\"\n",
+  };
+  for (const char* toml : accepted) {
+    auto config = ParseConfig(toml, "de.toml", {});
+    EXPECT_TRUE(config.ok()) << toml << ": " << config.status().ToString();
+  }
+}
+
 }  // namespace
 }  // namespace de
