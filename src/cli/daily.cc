@@ -17,10 +17,25 @@
 #include "notify/fanout_notifier.h"
 #include "notify/file_notifier.h"
 #include "notify/log_notifier.h"
+#include "notify/sns_notifier.h"
 #include "notify/webhook_notifier.h"
 
 namespace de {
 namespace {
+
+// The SNS notifier of notify.sns.topic_arn, signing with the storage's AWS credentials chain.
+Result<std::unique_ptr<Notifier>> SnsFromConfig(const Config& config) {
+  const NotifyConfig& notify = config.notify;
+  Result<std::shared_ptr<s3::CredentialsProvider>> credentials = AwsCredentialsFromConfig(config);
+  if (!credentials.ok()) return credentials.status().WithContext("notify.sns");
+  SnsOptions options;
+  options.topic_arn = notify.sns_topic_arn;
+  options.endpoint = notify.sns_endpoint;
+  options.region = notify.sns_region;
+  Result<std::unique_ptr<SnsNotifier>> sns = SnsNotifier::Create(options, *credentials);
+  if (!sns.ok()) return sns.status().WithContext("notify.sns");
+  return std::unique_ptr<Notifier>(std::move(sns).value());
+}
 
 Result<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& config) {
   const NotifyConfig& notify = config.notify;
@@ -42,6 +57,10 @@ Result<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& config) {
       return InvalidArgument("notify.webhook_urls: {}", webhook.status().message());
     }
     notifiers.push_back(std::move(webhook).value());
+  }
+  if (!notify.sns_topic_arn.empty()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Notifier> sns, SnsFromConfig(config));
+    notifiers.push_back(std::move(sns));
   }
   return std::unique_ptr<Notifier>(std::make_unique<FanoutNotifier>(std::move(notifiers)));
 }
@@ -162,20 +181,19 @@ Result<DailyStack> BuildDailyStack(const Services& services, ExportSlots* slots)
     schedule = std::move(parsed).value();
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Notifier> notifier, NotifierFromConfig(config));
-  ASSIGN_OR_RETURN(ExportOptions options,
-                   ExportOptionsFromConfig(config, "file://" + services.store->root()));
+  ASSIGN_OR_RETURN(ExportOptions options, ExportOptionsFromConfig(config, services.store_uri));
   DailyRunOptions run;
   run.max_retry_count = static_cast<int>(config.exporter.max_retry_count);
   run.retry_initial_backoff_ms = config.exporter.retry_initial_backoff_ms;
   run.retry_max_backoff_ms =
       std::max(config.exporter.retry_max_backoff_ms, config.exporter.retry_initial_backoff_ms);
-  run.env = config.service.env;
+  run.env = config.storage.env;
   run.time_zone = zone->name();
   run.owner = services.replica_id;
   run.lease_micros = config.metadata.lease_seconds * 1'000'000;
   auto exporter = std::make_unique<DailyExporter>(
       services.warehouse.get(), services.metadata.get(), services.store.get(), Clock::System(),
-      slots, std::move(options), DailyLayout(config.storage.prefix, config.service.env), run,
+      slots, std::move(options), DailyLayout(config.storage.prefix, config.storage.env), run,
       notifier.get());
   std::unique_ptr<DailyScheduler> scheduler;
   if (schedule) {

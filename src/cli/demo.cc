@@ -132,7 +132,7 @@ Status RunDemoUnsafe(const Config& base_config, const DemoArgs& args) {
   PrintApiExamples(*service, report.request_id);
   PrintDailyHint(base_config, config);
   fmt::print("\nServing the API and the links on {} (objects in {}). Press Ctrl-C to stop.\n",
-             service->LocalUrl(), services.store->root());
+             service->LocalUrl(), services.store_uri);
   std::fflush(stdout);
   WaitForStopSignal();
   service->Stop();

@@ -96,7 +96,9 @@ Result<std::unique_ptr<ApiService>> ApiService::Start(Services* services, bool r
   options.max_body_bytes = static_cast<size_t>(config.http.max_body_bytes);
   service->server_ = std::make_unique<HttpServer>(options);
   MountGraphqlRoute(*service->server_, *service->graphql_);
-  MountDownloadRoute(*service->server_, *services->store);
+  // Local files are downloaded through this server; S3 links go to S3 itself.
+  if (services->local_store != nullptr)
+    MountDownloadRoute(*service->server_, *services->local_store);
   MountOpsRoutes(*service->server_,
                  OpsTargets{services->metadata.get(), services->warehouse.get(),
                             services->store.get(), service->queue_.get(), service->slots_.get()});

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "metadata/postgres/postgres_metadata_store.h"
 #include "metadata/sqlite/sqlite_metadata_store.h"
+#include "storage/s3/s3_object_store.h"
 #include "warehouse/postgres/postgres_warehouse.h"
 #include "warehouse/sqlite/sqlite_warehouse.h"
 
@@ -56,11 +57,11 @@ Result<ExportOptions> ExportOptionsFromConfig(const Config& config, const std::s
 }
 
 std::unique_ptr<OnDemandExporter> Services::NewOnDemandExporter() const {
-  Result<ExportOptions> options = ExportOptionsFromConfig(config, "file://" + store->root());
+  Result<ExportOptions> options = ExportOptionsFromConfig(config, store_uri);
   // OpenServices validated the options already.
   return std::make_unique<OnDemandExporter>(
       warehouse.get(), metadata.get(), store.get(), Clock::System(), std::move(options).value(),
-      OnDemandLayout(config.storage.prefix, config.service.env));
+      OnDemandLayout(config.storage.prefix, config.storage.env));
 }
 
 std::string ReplicaIdFromConfig(const Config& config) {
@@ -106,7 +107,57 @@ Result<std::unique_ptr<MetadataStore>> OpenMetadata(const Config& config) {
   return std::unique_ptr<MetadataStore>(std::move(store));
 }
 
+Status OpenStore(const Config& config, Services& services) {
+  const StorageConfig& storage = config.storage;
+  if (storage.backend == "s3") {
+    ASSIGN_OR_RETURN(std::shared_ptr<s3::CredentialsProvider> credentials,
+                     AwsCredentialsFromConfig(config));
+    s3::S3ObjectStoreOptions options;
+    options.client.bucket = storage.bucket;
+    options.client.endpoint = storage.endpoint;
+    Result<s3::Addressing> addressing = s3::ParseAddressing(storage.addressing);
+    if (!addressing.ok()) return addressing.status().WithContext("storage.addressing");
+    options.client.addressing = *addressing;
+    Result<std::string> region = s3::ResolveRegion(storage.region, ProcessEnvironment());
+    if (!region.ok()) return region.status().WithContext("storage.region");
+    options.client.http.region = *region;
+    options.part_size = storage.part_size_bytes;
+    options.parts_in_flight = static_cast<int>(storage.parts_in_flight);
+    Result<std::unique_ptr<s3::S3ObjectStore>> store =
+        s3::S3ObjectStore::Open(std::move(options), std::move(credentials));
+    if (!store.ok()) return store.status().WithContext("storage (s3)");
+    services.store_uri = "s3://" + storage.bucket;
+    services.store = std::move(store).value();
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(LinkSigner signer,
+                   LinkSigner::LoadOrCreateKeyFile(storage.link_signing_key_file));
+  LocalObjectStoreOptions options;
+  options.root = storage.root;
+  options.public_base_url = storage.public_base_url;
+  options.signer = std::make_shared<const LinkSigner>(std::move(signer));
+  ASSIGN_OR_RETURN(std::unique_ptr<LocalObjectStore> store,
+                   LocalObjectStore::Open(std::move(options)));
+  services.local_store = store.get();
+  services.store_uri = "file://" + store->root();
+  services.store = std::move(store);
+  return Status::Ok();
+}
+
 }  // namespace
+
+Result<std::shared_ptr<s3::CredentialsProvider>> AwsCredentialsFromConfig(const Config& config) {
+  const StorageConfig& storage = config.storage;
+  s3::CredentialChainOptions options;
+  options.configured.access_key_id = storage.access_key_id;
+  options.configured.secret_access_key = storage.secret_access_key;
+  options.configured.session_token = storage.session_token;
+  options.configured_expires_at = storage.session_expires_at;
+  options.profile = storage.profile;
+  options.credentials_file = storage.credentials_file;
+  options.env = ProcessEnvironment();
+  return s3::MakeCredentialChain(options);
+}
 
 Result<Services> OpenServices(const Config& config, ServiceNeeds needs) {
   Services services;
@@ -123,14 +174,8 @@ Result<Services> OpenServices(const Config& config, ServiceNeeds needs) {
     ASSIGN_OR_RETURN(services.warehouse, OpenWarehouse(config));
   }
   if (needs.store) {
-    ASSIGN_OR_RETURN(LinkSigner signer,
-                     LinkSigner::LoadOrCreateKeyFile(config.storage.link_signing_key_file));
-    LocalObjectStoreOptions options;
-    options.root = config.storage.root;
-    options.public_base_url = config.storage.public_base_url;
-    options.signer = std::make_shared<const LinkSigner>(std::move(signer));
-    ASSIGN_OR_RETURN(services.store, LocalObjectStore::Open(std::move(options)));
-    RETURN_IF_ERROR(ExportOptionsFromConfig(config, "file://" + services.store->root()));
+    RETURN_IF_ERROR(OpenStore(config, services));
+    RETURN_IF_ERROR(ExportOptionsFromConfig(config, services.store_uri));
   }
   return services;
 }

@@ -9,6 +9,7 @@
 #include "export/on_demand.h"
 #include "metadata/metadata_store.h"
 #include "storage/local/local_object_store.h"
+#include "storage/s3/credentials.h"
 #include "warehouse/warehouse.h"
 
 namespace de {
@@ -19,7 +20,9 @@ struct Services {
   std::string replica_id;
   std::unique_ptr<Warehouse> warehouse;
   std::unique_ptr<MetadataStore> metadata;
-  std::unique_ptr<LocalObjectStore> store;
+  std::unique_ptr<ObjectStore> store;       // storage.backend: local | s3
+  LocalObjectStore* local_store = nullptr;  // `store` when it is local (the /download route)
+  std::string store_uri;                    // "file:///…/objects" or "s3://bucket"
 
   // An exporter over these backends with the config's knobs.
   std::unique_ptr<OnDemandExporter> NewOnDemandExporter() const;
@@ -33,6 +36,10 @@ struct ServiceNeeds {
 
 // service.replica_id when set, else "{hostname}:{pid}".
 std::string ReplicaIdFromConfig(const Config& config);
+
+// AWS credentials by the chain of storage/s3/credentials.h: storage.access_key_id & co., then
+// AWS_* variables, then the shared credentials file. Errors name the step, never a secret.
+Result<std::shared_ptr<s3::CredentialsProvider>> AwsCredentialsFromConfig(const Config& config);
 
 // Opens the configured backends (warehouse.backend, metadata.backend: sqlite | postgres). Errors
 // name the backend and path: kNotFound for a missing warehouse file, kPermissionDenied for an
