@@ -153,7 +153,10 @@ size_t Compressor::MaxCompressedSize(size_t input_size) {
     case Codec::kZstd:
       return ZSTD_compressBound(input_size);
     case Codec::kGzip:
-      return deflateBound(&gzip_->stream, static_cast<uLong>(input_size));
+      // Not deflateBound(): after a finished stream it counts the zlib wrapper (6 bytes) instead
+      // of the gzip one (18) until deflateReset. compressBound() is the zlib-wrapped bound for
+      // windowBits 15 and memLevel 8, as this stream has; the gzip wrapper adds 12 bytes.
+      return compressBound(static_cast<uLong>(input_size)) + 12;
     case Codec::kUncompressed:
       return input_size;
   }
@@ -217,7 +220,7 @@ Result<size_t> Compressor::CompressGzip(std::string_view first, std::string_view
   if (deflateReset(&s) != Z_OK) return Internal("zlib deflateReset failed");
   const size_t total = first.size() + second.size();
   s.next_out = out;
-  s.avail_out = static_cast<uInt>(deflateBound(&s, static_cast<uLong>(total)));
+  s.avail_out = static_cast<uInt>(MaxCompressedSize(total));
   s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(first.data()));
   s.avail_in = static_cast<uInt>(first.size());
   while (s.avail_in > 0) {
