@@ -58,8 +58,10 @@ void BoolColumnWriter::AppendBits(const uint8_t* values, size_t n) {
   }
   size_t ones = 0;
   for (size_t b = 0; b < bytes; ++b) ones += static_cast<size_t>(std::popcount(out[b]));
-  any_true_ |= ones > 0;
-  any_false_ |= ones < n;
+  page_true_ |= ones > 0;
+  page_false_ |= ones < n;
+  any_true_ |= page_true_;
+  any_false_ |= page_false_;
   bits_.ResizeZeroed((bit_count_ + n + 7) / 8);
   CopyBits(out, 0, bits_.data(), bit_count_, n);
   bit_count_ += n;
@@ -79,6 +81,16 @@ void BoolColumnWriter::FillStatistics(format::Statistics* stats) const {
   if (!any_true_ && !any_false_) return;
   SetExactBounds(std::string(1, any_false_ ? '\0' : '\1'), std::string(1, any_true_ ? '\1' : '\0'),
                  stats);
+}
+
+bool BoolColumnWriter::TakePageBounds(std::string* min, std::string* max) {
+  const bool bounded = page_true_ || page_false_;
+  if (bounded) {
+    min->assign(1, page_false_ ? '\0' : '\1');
+    max->assign(1, page_true_ ? '\1' : '\0');
+  }
+  page_true_ = page_false_ = false;
+  return bounded;
 }
 
 void BoolColumnWriter::ResetChunk() {

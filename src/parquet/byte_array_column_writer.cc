@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "parquet/bit_util.h"
+#include "parquet/xxhash64.h"
 
 namespace de::parquet {
 namespace {
@@ -66,9 +67,12 @@ size_t ByteArrayColumnWriter::EncodeIndices(const ColumnVector& column, size_t o
   const uint8_t* validity = column.validity();
   const bool has_nulls = column.null_count() != 0;
   const size_t limit = options_.dictionary_page_limit;
+  const bool page_bounds = page_index();
+  BloomFilterBuilder* const filter = bloom();
   uint32_t* out = AppendIndices(rows);
   size_t n = 0;
   uint64_t plain_bytes = 0;
+  std::string_view min, max;  // of the page's values here, when page_bounds
   size_t row = offset;
   for (; row < offset + rows; ++row) {
     if (has_nulls && !GetBit(validity, row)) continue;
@@ -79,12 +83,23 @@ size_t ByteArrayColumnWriter::EncodeIndices(const ColumnVector& column, size_t o
       if (dictionary_.plain().size() + 4 + value.size() > limit) break;
       index = dictionary_.Insert(value, slot);
       stats_.Update(value);
+      if (filter != nullptr) filter->Add(XxHash64(value));
+    }
+    if (page_bounds) {
+      if (n == 0) {
+        min = max = value;
+      } else if (value < min) {
+        min = value;
+      } else if (value > max) {
+        max = value;
+      }
     }
     out[n++] = static_cast<uint32_t>(index);
     plain_bytes += 4 + value.size();
   }
   TrimIndices(index_count() - (rows - n));
   page_plain_bytes_ += plain_bytes;
+  if (page_bounds && n != 0) page_stats_.Update(min, max);
   return row - offset;
 }
 
@@ -96,11 +111,13 @@ void ByteArrayColumnWriter::EncodePlain(const ColumnVector& column, size_t offse
   const size_t start = values_.size();
   values_.Reserve(start + offsets[offset + rows] - offsets[offset] + 4 * rows);
   uint8_t* p = values_.data() + start;
+  BloomFilterBuilder* const filter = bloom();
   std::string_view min, max;
   bool any = false;
   for (size_t row = offset; row < offset + rows; ++row) {
     if (has_nulls && !GetBit(validity, row)) continue;
     const std::string_view value = ValueAt(offsets, arena, row);
+    if (filter != nullptr) filter->Add(XxHash64(value));
     const auto length = static_cast<uint32_t>(value.size());
     std::memcpy(p, &length, 4);
     if (length != 0) std::memcpy(p + 4, value.data(), length);  // data() is null for ""
@@ -115,7 +132,10 @@ void ByteArrayColumnWriter::EncodePlain(const ColumnVector& column, size_t offse
     }
   }
   values_.Resize(static_cast<size_t>(p - values_.data()));
-  if (any) stats_.Update(min, max);
+  if (any) {
+    stats_.Update(min, max);
+    if (page_index()) page_stats_.Update(min, max);
+  }
 }
 
 void ByteArrayColumnWriter::DecodeIndices(const uint32_t* indices, size_t count, ByteBuffer* out) {
@@ -130,6 +150,18 @@ void ByteArrayColumnWriter::DecodeIndices(const uint32_t* indices, size_t count,
 
 void ByteArrayColumnWriter::FillStatistics(format::Statistics* stats) const {
   SetByteArrayBounds(stats_, options_.max_statistics_bytes, descriptor_.is_utf8(), stats);
+}
+
+bool ByteArrayColumnWriter::TakePageBounds(std::string* min, std::string* max) {
+  if (!page_stats_.has_value()) return false;
+  const size_t limit = options_.max_statistics_bytes;
+  const bool utf8 = descriptor_.is_utf8();
+  *min = TruncateMin(page_stats_.min(), limit, utf8);
+  // No shorter upper bound exists for a prefix of 0xFF bytes: the whole value is the bound.
+  std::optional<std::string> upper = TruncateMax(page_stats_.max(), limit, utf8);
+  *max = upper ? std::move(*upper) : page_stats_.max();
+  page_stats_.Reset();
+  return true;
 }
 
 void ByteArrayColumnWriter::ResetChunk() {

@@ -14,8 +14,8 @@ namespace de::parquet {
 class ByteArrayColumnWriter final : public DictionaryColumnWriter {
  public:
   ByteArrayColumnWriter(const ColumnDescriptor& descriptor, const WriterOptions& options,
-                        Compressor* compressor)
-      : DictionaryColumnWriter(descriptor, options, compressor) {}
+                        PageCompression compression)
+      : DictionaryColumnWriter(descriptor, options, compression) {}
 
   Status Append(const ColumnVector& column, size_t offset, size_t count) override;
 
@@ -27,6 +27,10 @@ class ByteArrayColumnWriter final : public DictionaryColumnWriter {
   std::string_view DictionaryPlain() override { return dictionary_.plain(); }
   void ClearDictionary() override { dictionary_.Clear(); }
   void DecodeIndices(const uint32_t* indices, size_t count, ByteBuffer* out) override;
+  bool TakePageBounds(std::string* min, std::string* max) override;
+  int CompareBounds(std::string_view a, std::string_view b) const override {
+    return a.compare(b);  // char_traits<char> compares as unsigned char
+  }
 
  private:
   size_t RowsUntilPageFull(const ColumnVector& column, size_t offset, size_t count) const;
@@ -36,6 +40,7 @@ class ByteArrayColumnWriter final : public DictionaryColumnWriter {
   void EncodePlain(const ColumnVector& column, size_t offset, size_t rows);
 
   BytesMinMax stats_;
+  BytesMinMax page_stats_;  // of the open page, for the page index
   ByteArrayDictionary dictionary_;
 };
 

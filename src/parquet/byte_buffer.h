@@ -24,6 +24,17 @@ class ByteBuffer {
     other.data_ = nullptr;
     other.size_ = other.capacity_ = 0;
   }
+  ByteBuffer& operator=(ByteBuffer&& other) noexcept {
+    if (this != &other) {
+      std::free(data_);
+      data_ = other.data_;
+      size_ = other.size_;
+      capacity_ = other.capacity_;
+      other.data_ = nullptr;
+      other.size_ = other.capacity_ = 0;
+    }
+    return *this;
+  }
 
   uint8_t* data() { return data_; }
   const uint8_t* data() const { return data_; }
@@ -47,6 +58,26 @@ class ByteBuffer {
   void Resize(size_t n) {
     if (n > capacity_) Reallocate(n);
     size_ = n;
+  }
+  // Sets the size; every byte is uninitialized (the old contents are not kept, so growing never
+  // copies them).
+  void ResizeDiscarding(size_t n) {
+    if (n > capacity_) {
+      std::free(data_);
+      data_ = nullptr;
+      capacity_ = 0;
+      Reallocate(n);
+    }
+    size_ = n;
+  }
+  // Gives the capacity beyond the size back to the allocator, for a buffer kept a long time
+  // (a compressed page waiting for its row group holds its bytes, not its worst case).
+  void ShrinkToFit() {
+    if (capacity_ == size_ || size_ == 0) return;
+    void* fresh = std::realloc(data_, size_);
+    if (fresh == nullptr) return;  // keeping the larger block is fine
+    data_ = static_cast<uint8_t*>(fresh);
+    capacity_ = size_;
   }
   // Sets the size; bytes past the old size are zeroed.
   void ResizeZeroed(size_t n) {

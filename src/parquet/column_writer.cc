@@ -12,25 +12,85 @@
 namespace de::parquet {
 
 ColumnWriter::ColumnWriter(const ColumnDescriptor& descriptor, const WriterOptions& options,
-                           Compressor* compressor)
-    : descriptor_(descriptor), options_(options), pages_(options.codec, compressor) {}
+                           PageCompression compression)
+    : descriptor_(descriptor), options_(options), pages_(compression) {
+  const auto& bloom_columns = options.bloom_filter_columns;
+  if (std::find(bloom_columns.begin(), bloom_columns.end(), descriptor.name) !=
+      bloom_columns.end()) {
+    bloom_ = std::make_unique<BloomFilterBuilder>();
+  }
+}
 
 Status ColumnWriter::Finish() { return FinishValues(); }
 
-Status ColumnWriter::Flush(OutputStream* sink, int64_t offset, format::ColumnChunk* chunk) {
+Status ColumnWriter::Flush(OutputStream* sink, int64_t offset, format::ColumnChunk* chunk,
+                           ChunkIndexes* indexes) {
   format::ColumnMetaData& meta = chunk->meta_data;
   meta.type = descriptor_.physical;
   meta.path_in_schema = {descriptor_.name};
   meta.num_values = chunk_rows_;
-  RETURN_IF_ERROR(pages_.Flush(sink, offset, !descriptor_.required, &meta));
+  RETURN_IF_ERROR(pages_.Flush(sink, offset, !descriptor_.required, &meta,
+                               options_.page_index ? &locations_ : nullptr));
   format::Statistics stats;
   stats.null_count = chunk_nulls_;
   FillStatistics(&stats);
   meta.statistics = std::move(stats);
+  indexes->column_index.clear();
+  indexes->offset_index.clear();
+  indexes->bloom_filter.clear();
+  if (options_.page_index) {
+    format::OffsetIndex offset_index;
+    offset_index.page_locations = std::move(locations_);
+    format::SerializeOffsetIndex(offset_index, &indexes->offset_index);
+    locations_ = std::move(offset_index.page_locations);
+    if (column_index_valid_) {
+      column_index_.boundary_order = PageOrder();
+      format::SerializeColumnIndex(column_index_, &indexes->column_index);
+    }
+    column_index_ = {};
+    column_index_valid_ = true;
+  }
+  if (bloom_) {
+    bloom_->Build(options_.bloom_filter_fpp, options_.bloom_filter_max_bytes,
+                  &indexes->bloom_filter);
+  }
   chunk_rows_ = 0;
   chunk_nulls_ = 0;
   ResetChunk();
   return Status::Ok();
+}
+
+void ColumnWriter::IndexPage() {
+  std::string min, max;
+  const bool bounded = TakePageBounds(&min, &max);
+  const bool null_page = static_cast<int64_t>(page_rows_) == page_nulls_;
+  if (!bounded && !null_page) column_index_valid_ = false;
+  if (!column_index_valid_) return;
+  column_index_.null_pages.push_back(null_page);
+  column_index_.min_values.push_back(null_page ? std::string() : std::move(min));
+  column_index_.max_values.push_back(null_page ? std::string() : std::move(max));
+  column_index_.null_counts.push_back(page_nulls_);
+}
+
+format::BoundaryOrder ColumnWriter::PageOrder() const {
+  const format::ColumnIndex& index = column_index_;
+  bool ascending = true, descending = true;
+  const std::string* min = nullptr;
+  const std::string* max = nullptr;
+  for (size_t i = 0; i < index.null_pages.size(); ++i) {
+    if (index.null_pages[i]) continue;
+    if (min != nullptr) {
+      const int by_min = CompareBounds(*min, index.min_values[i]);
+      const int by_max = CompareBounds(*max, index.max_values[i]);
+      ascending &= by_min <= 0 && by_max <= 0;
+      descending &= by_min >= 0 && by_max >= 0;
+    }
+    min = &index.min_values[i];
+    max = &index.max_values[i];
+  }
+  if (ascending) return format::BoundaryOrder::kAscending;
+  if (descending) return format::BoundaryOrder::kDescending;
+  return format::BoundaryOrder::kUnordered;
 }
 
 void ColumnWriter::AppendRows(const ColumnVector& column, size_t offset, size_t count) {
@@ -39,7 +99,10 @@ void ColumnWriter::AppendRows(const ColumnVector& column, size_t offset, size_t 
     levels_.ResizeZeroed((page_rows_ + count + 7) / 8);
     CopyBits(column.validity(), offset, levels_.data(), page_rows_, count);
     if (column.null_count() != 0) {
-      chunk_nulls_ += static_cast<int64_t>(count - CountSetBits(column.validity(), offset, count));
+      const auto nulls =
+          static_cast<int64_t>(count - CountSetBits(column.validity(), offset, count));
+      chunk_nulls_ += nulls;
+      page_nulls_ += nulls;
     }
   }
   page_rows_ += count;
@@ -56,14 +119,17 @@ Status ColumnWriter::WritePage(format::Encoding encoding, std::string_view value
     levels = encoded_levels_.view();
   }
   RETURN_IF_ERROR(pages_.WriteDataPage(static_cast<int32_t>(page_rows_), encoding, levels, values));
+  if (options_.page_index) IndexPage();
   page_rows_ = 0;
+  page_nulls_ = 0;
   levels_.Clear();
   return Status::Ok();
 }
 
 DictionaryColumnWriter::DictionaryColumnWriter(const ColumnDescriptor& descriptor,
-                                               const WriterOptions& options, Compressor* compressor)
-    : ColumnWriter(descriptor, options, compressor), dictionary_active_(options.dictionary) {}
+                                               const WriterOptions& options,
+                                               PageCompression compression)
+    : ColumnWriter(descriptor, options, compression), dictionary_active_(options.dictionary) {}
 
 size_t DictionaryColumnWriter::PlainTarget() const {
   if (!dictionary_active_) return options_.data_page_size;
@@ -203,47 +269,47 @@ namespace {
 
 template <typename Traits>
 std::unique_ptr<ColumnWriter> MakeFixed(const ColumnDescriptor& descriptor,
-                                        const WriterOptions& options, Compressor* compressor,
+                                        const WriterOptions& options, PageCompression compression,
                                         Traits traits) {
-  return std::make_unique<FixedWidthColumnWriter<Traits>>(descriptor, options, compressor, traits);
+  return std::make_unique<FixedWidthColumnWriter<Traits>>(descriptor, options, compression, traits);
 }
 
 }  // namespace
 
 std::unique_ptr<ColumnWriter> MakeColumnWriter(const ColumnDescriptor& descriptor,
                                                const WriterOptions& options,
-                                               Compressor* compressor) {
+                                               PageCompression compression) {
   const ColumnDescriptor& d = descriptor;
   const int precision = d.type.precision;
   switch (d.type.id) {
     case TypeId::kBool:
-      return std::make_unique<BoolColumnWriter>(d, options, compressor);
+      return std::make_unique<BoolColumnWriter>(d, options, compression);
     case TypeId::kInt16:
-      return MakeFixed(d, options, compressor, IntegerTraits<int16_t, int32_t>{});
+      return MakeFixed(d, options, compression, IntegerTraits<int16_t, int32_t>{});
     case TypeId::kInt32:
     case TypeId::kDate:
-      return MakeFixed(d, options, compressor, IntegerTraits<int32_t, int32_t>{});
+      return MakeFixed(d, options, compression, IntegerTraits<int32_t, int32_t>{});
     case TypeId::kInt64:
     case TypeId::kTimestamp:
-      return MakeFixed(d, options, compressor, IntegerTraits<int64_t, int64_t>{});
+      return MakeFixed(d, options, compression, IntegerTraits<int64_t, int64_t>{});
     case TypeId::kFloat:
-      return MakeFixed(d, options, compressor, FloatTraits<float>{});
+      return MakeFixed(d, options, compression, FloatTraits<float>{});
     case TypeId::kDouble:
-      return MakeFixed(d, options, compressor, FloatTraits<double>{});
+      return MakeFixed(d, options, compression, FloatTraits<double>{});
     case TypeId::kDecimal:
       if (precision <= 9) {
-        return MakeFixed(d, options, compressor, Decimal64Traits<int32_t>(precision));
+        return MakeFixed(d, options, compression, Decimal64Traits<int32_t>(precision));
       }
       if (precision <= 18) {
-        return MakeFixed(d, options, compressor, Decimal64Traits<int64_t>(precision));
+        return MakeFixed(d, options, compression, Decimal64Traits<int64_t>(precision));
       }
-      return MakeFixed(d, options, compressor, Decimal128Traits{d.type_length, precision});
+      return MakeFixed(d, options, compression, Decimal128Traits{d.type_length, precision});
     case TypeId::kString:
     case TypeId::kJson:
     case TypeId::kBinary:
-      return std::make_unique<ByteArrayColumnWriter>(d, options, compressor);
+      return std::make_unique<ByteArrayColumnWriter>(d, options, compression);
     case TypeId::kUuid:
-      return MakeFixed(d, options, compressor, UuidTraits{});
+      return MakeFixed(d, options, compression, UuidTraits{});
   }
   return nullptr;
 }

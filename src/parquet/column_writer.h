@@ -15,11 +15,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "columnar/column_vector.h"
 #include "common/output_stream.h"
 #include "common/status.h"
+#include "parquet/bloom_filter.h"
 #include "parquet/byte_buffer.h"
 #include "parquet/compression.h"
 #include "parquet/file_writer.h"
@@ -32,7 +35,17 @@ namespace de::parquet {
 // Most rows in one data page, whatever their size.
 inline constexpr size_t kMaxPageRows = size_t{1} << 20;
 
-// Not thread-safe. Descriptor, options and compressor must outlive the writer.
+// What a column chunk adds beside its pages, serialized (Thrift compact; the bloom filter with
+// its header): empty when the chunk has none. The file writer places them after the row group
+// (bloom filter) or before the footer (page index) and fills the ColumnChunk's offsets.
+struct ChunkIndexes {
+  std::string column_index;
+  std::string offset_index;
+  std::string bloom_filter;
+};
+
+// Not thread-safe. Descriptor, options and the compression (compressor, pool) must outlive the
+// writer.
 class ColumnWriter {
  public:
   virtual ~ColumnWriter() = default;
@@ -46,16 +59,25 @@ class ColumnWriter {
 
   // Ends the row group's chunk: writes the open page and the dictionary page, if any.
   Status Finish();
-  // After Finish: writes the chunk to `sink`, whose position is `offset`, fills `chunk` and
-  // resets for the next row group. Errors: those of the sink.
-  Status Flush(OutputStream* sink, int64_t offset, format::ColumnChunk* chunk);
+  // After Finish: writes the chunk to `sink`, whose position is `offset`, fills `chunk` (all
+  // but the offsets of `indexes`) and `indexes`, and resets for the next row group. Errors:
+  // those of the sink.
+  Status Flush(OutputStream* sink, int64_t offset, format::ColumnChunk* chunk,
+               ChunkIndexes* indexes);
 
-  // Bytes held for the open row group: finished pages, the open page and the dictionary.
-  uint64_t buffered_bytes() const { return pages_.buffered_bytes() + PendingBytes(); }
+  // Bytes held for the open row group: finished pages, the open page and the dictionary. Waits
+  // for pages being compressed.
+  uint64_t buffered_bytes() { return pages_.buffered_bytes() + PendingBytes(); }
+  // Bounds of buffered_bytes() known without waiting (PageWriter::BufferedBounds).
+  void BufferedBounds(uint64_t* lower, uint64_t* upper) const {
+    pages_.BufferedBounds(lower, upper);
+    *lower += PendingBytes();
+    *upper += PendingBytes();
+  }
 
  protected:
   ColumnWriter(const ColumnDescriptor& descriptor, const WriterOptions& options,
-               Compressor* compressor);
+               PageCompression compression);
 
   // Hooks, called once per page or chunk.
   virtual Status FinishValues() = 0;
@@ -63,6 +85,11 @@ class ColumnWriter {
   virtual void FillStatistics(format::Statistics* stats) const = 0;
   virtual void ResetChunk() = 0;
   virtual uint64_t PendingBytes() const = 0;
+  // Page index only: sets the PLAIN-encoded bounds of the open page's values (truncated like the
+  // chunk's statistics) and forgets them; false when the page has none (only NULLs, or only NaN).
+  virtual bool TakePageBounds(std::string* min, std::string* max) = 0;
+  // Page index only: compares two bounds from TakePageBounds in the column's sort order.
+  virtual int CompareBounds(std::string_view a, std::string_view b) const = 0;
 
   // Records rows [offset, offset + count) of `column` in the open page: their definition levels
   // when the column is OPTIONAL, and the row and NULL counts.
@@ -72,15 +99,29 @@ class ColumnWriter {
 
   size_t page_rows() const { return page_rows_; }
   bool required() const { return descriptor_.required; }
+  // Whether per-page bounds are kept (WriterOptions::page_index).
+  bool page_index() const { return options_.page_index; }
+  // The chunk's bloom filter, when the column has one: subclasses add the hash of every
+  // non-NULL value (each distinct value at least once).
+  BloomFilterBuilder* bloom() { return bloom_.get(); }
 
   const ColumnDescriptor& descriptor_;
   const WriterOptions& options_;
   PageWriter pages_;
 
  private:
+  // Adds the open page to the column index.
+  void IndexPage();
+  format::BoundaryOrder PageOrder() const;
+
   int64_t chunk_rows_ = 0;
   int64_t chunk_nulls_ = 0;
   size_t page_rows_ = 0;
+  int64_t page_nulls_ = 0;
+  format::ColumnIndex column_index_;  // of the chunk's pages so far
+  bool column_index_valid_ = true;    // false once a page had values but no bounds (all NaN)
+  std::vector<format::PageLocation> locations_;
+  std::unique_ptr<BloomFilterBuilder> bloom_;
   ByteBuffer levels_;          // open page's definition levels, one bit per row
   ByteBuffer encoded_levels_;  // 4-byte length + RLE/bit-packed hybrid
 };
@@ -98,7 +139,7 @@ class ColumnWriter {
 class DictionaryColumnWriter : public ColumnWriter {
  protected:
   DictionaryColumnWriter(const ColumnDescriptor& descriptor, const WriterOptions& options,
-                         Compressor* compressor);
+                         PageCompression compression);
 
   // Hooks into the subclass's dictionary, once per page or chunk.
   virtual size_t DictionaryEntries() const = 0;
@@ -157,6 +198,6 @@ class DictionaryColumnWriter : public ColumnWriter {
 // The column writer for a descriptor's type.
 std::unique_ptr<ColumnWriter> MakeColumnWriter(const ColumnDescriptor& descriptor,
                                                const WriterOptions& options,
-                                               Compressor* compressor);
+                                               PageCompression compression);
 
 }  // namespace de::parquet

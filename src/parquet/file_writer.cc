@@ -5,6 +5,7 @@
 
 #include "parquet/column_writer.h"
 #include "parquet/compression.h"
+#include "parquet/compression_pool.h"
 #include "parquet/format.h"
 #include "parquet/schema.h"
 
@@ -17,14 +18,16 @@ constexpr size_t kMaxPageLimit = size_t{1} << 30;
 class ParquetFileWriter final : public FileWriter {
  public:
   ParquetFileWriter(const Schema& schema, const WriterOptions& options, OutputStream* sink,
-                    std::vector<ColumnDescriptor> columns, std::unique_ptr<Compressor> compressor);
+                    std::vector<ColumnDescriptor> columns, std::unique_ptr<Compressor> compressor,
+                    std::unique_ptr<CompressionPool> pool);
 
   Status Start() { return WriteToSink(kMagic); }
   Status Write(const Batch& batch) override;
   Status Close() override;
 
   uint64_t bytes_written() const override { return bytes_written_; }
-  uint64_t buffered_bytes() const override;
+  uint64_t buffered_bytes() override;
+  bool BufferedBytesReach(uint64_t bytes) override;
   uint64_t rows_written() const override { return rows_written_; }
   int num_row_groups() const override { return static_cast<int>(metadata_.row_groups.size()); }
 
@@ -39,6 +42,9 @@ class ParquetFileWriter final : public FileWriter {
   size_t RowsForOpenGroup(const Batch& batch, size_t offset) const;
   Status AppendRows(const Batch& batch, size_t offset, size_t rows);
   Status CloseRowGroup();
+  // Writes every chunk's ColumnIndex, then every OffsetIndex (the layout parquet-format's
+  // PageIndex.md describes), and points the chunks at them.
+  Status WritePageIndexes();
   Status WriteToSink(std::string_view bytes);
   // Marks the writer unusable after an error that may have left partial output behind.
   Status Fail(Status status);
@@ -48,7 +54,10 @@ class ParquetFileWriter final : public FileWriter {
   OutputStream* sink_;
   std::vector<ColumnDescriptor> columns_;  // referenced by writers_: never resized
   std::unique_ptr<Compressor> compressor_;
+  std::unique_ptr<CompressionPool> pool_;  // outlives writers_, which wait for their pages
   std::vector<std::unique_ptr<ColumnWriter>> writers_;
+  // Page indexes of the closed row groups, written before the footer: [row group][column].
+  std::vector<std::vector<ChunkIndexes>> indexes_;
   std::vector<size_t> variable_width_columns_;
   uint64_t fixed_row_bytes_ = 0;
   format::FileMetaData metadata_;
@@ -61,15 +70,18 @@ class ParquetFileWriter final : public FileWriter {
 
 ParquetFileWriter::ParquetFileWriter(const Schema& schema, const WriterOptions& options,
                                      OutputStream* sink, std::vector<ColumnDescriptor> columns,
-                                     std::unique_ptr<Compressor> compressor)
+                                     std::unique_ptr<Compressor> compressor,
+                                     std::unique_ptr<CompressionPool> pool)
     : schema_(schema),
       options_(options),
       sink_(sink),
       columns_(std::move(columns)),
-      compressor_(std::move(compressor)) {
+      compressor_(std::move(compressor)),
+      pool_(std::move(pool)) {
   writers_.reserve(columns_.size());
   for (size_t i = 0; i < columns_.size(); ++i) {
-    writers_.push_back(MakeColumnWriter(columns_[i], options_, compressor_.get()));
+    writers_.push_back(
+        MakeColumnWriter(columns_[i], options_, PageCompression{compressor_.get(), pool_.get()}));
     if (columns_[i].type.is_variable_width()) {
       variable_width_columns_.push_back(i);
       fixed_row_bytes_ += 4;
@@ -173,14 +185,26 @@ Status ParquetFileWriter::CloseRowGroup() {
     Status status = writers_[i]->Finish();
     if (!status.ok()) return Fail(status.WithContext("column '" + columns_[i].name + "'"));
   }
+  std::vector<ChunkIndexes> indexes(writers_.size());
   for (size_t i = 0; i < writers_.size(); ++i) {
     format::ColumnChunk& chunk = group.columns[i];
-    Status status = writers_[i]->Flush(sink_, static_cast<int64_t>(bytes_written_), &chunk);
+    Status status =
+        writers_[i]->Flush(sink_, static_cast<int64_t>(bytes_written_), &chunk, &indexes[i]);
     if (!status.ok()) return Fail(status);
     bytes_written_ += static_cast<uint64_t>(chunk.meta_data.total_compressed_size);
     group.total_byte_size += chunk.meta_data.total_uncompressed_size;
     group.total_compressed_size += chunk.meta_data.total_compressed_size;
   }
+  // Bloom filters follow their row group, so none waits in memory for the end of the file.
+  for (size_t i = 0; i < writers_.size(); ++i) {
+    std::string& filter = indexes[i].bloom_filter;
+    if (filter.empty()) continue;
+    group.columns[i].meta_data.bloom_filter_offset = static_cast<int64_t>(bytes_written_);
+    group.columns[i].meta_data.bloom_filter_length = static_cast<int32_t>(filter.size());
+    RETURN_IF_ERROR(WriteToSink(filter));
+    std::string().swap(filter);
+  }
+  if (options_.page_index) indexes_.push_back(std::move(indexes));
   metadata_.num_rows += group.num_rows;
   metadata_.row_groups.push_back(std::move(group));
   group_rows_ = 0;
@@ -191,6 +215,7 @@ Status ParquetFileWriter::CloseRowGroup() {
 Status ParquetFileWriter::Close() {
   if (state_ != State::kOpen) return FailedPrecondition("Parquet writer is closed or failed");
   RETURN_IF_ERROR(CloseRowGroup());
+  RETURN_IF_ERROR(WritePageIndexes());
   metadata_.version = 1;
   metadata_.schema = MakeSchemaElements(columns_);
   metadata_.key_value_metadata = options_.key_value_metadata;
@@ -207,10 +232,47 @@ Status ParquetFileWriter::Close() {
   return Status::Ok();
 }
 
-uint64_t ParquetFileWriter::buffered_bytes() const {
+Status ParquetFileWriter::WritePageIndexes() {
+  for (size_t g = 0; g < indexes_.size(); ++g) {
+    for (size_t i = 0; i < indexes_[g].size(); ++i) {
+      const std::string& index = indexes_[g][i].column_index;
+      if (index.empty()) continue;  // none for this chunk (a page of only NaN)
+      format::ColumnChunk& chunk = metadata_.row_groups[g].columns[i];
+      chunk.column_index_offset = static_cast<int64_t>(bytes_written_);
+      chunk.column_index_length = static_cast<int32_t>(index.size());
+      RETURN_IF_ERROR(WriteToSink(index));
+    }
+  }
+  for (size_t g = 0; g < indexes_.size(); ++g) {
+    for (size_t i = 0; i < indexes_[g].size(); ++i) {
+      const std::string& index = indexes_[g][i].offset_index;
+      format::ColumnChunk& chunk = metadata_.row_groups[g].columns[i];
+      chunk.offset_index_offset = static_cast<int64_t>(bytes_written_);
+      chunk.offset_index_length = static_cast<int32_t>(index.size());
+      RETURN_IF_ERROR(WriteToSink(index));
+    }
+  }
+  indexes_.clear();
+  return Status::Ok();
+}
+
+uint64_t ParquetFileWriter::buffered_bytes() {
   uint64_t total = 0;
   for (const auto& writer : writers_) total += writer->buffered_bytes();
   return total;
+}
+
+bool ParquetFileWriter::BufferedBytesReach(uint64_t bytes) {
+  uint64_t lower = 0, upper = 0;
+  for (const auto& writer : writers_) {
+    uint64_t l = 0, u = 0;
+    writer->BufferedBounds(&l, &u);
+    lower += l;
+    upper += u;
+  }
+  if (lower >= bytes) return true;
+  if (upper < bytes) return false;
+  return buffered_bytes() >= bytes;  // the pages being compressed decide
 }
 
 Status ParquetFileWriter::WriteToSink(std::string_view bytes) {
@@ -240,6 +302,17 @@ Status WriterOptions::Validate() const {
   if (row_group_rows == 0) return InvalidArgument("row_group_rows must be positive");
   if (max_statistics_bytes == 0) return InvalidArgument("max_statistics_bytes must be positive");
   RETURN_IF_ERROR(CheckCompressionLevel(codec, compression_level));
+  if (threads < 1 || threads > 64) return InvalidArgument("threads must be 1..64, got {}", threads);
+  if (!(bloom_filter_fpp > 0 && bloom_filter_fpp < 1)) {
+    return InvalidArgument("bloom_filter_fpp must be between 0 and 1 (exclusive), got {}",
+                           bloom_filter_fpp);
+  }
+  if (bloom_filter_max_bytes < 32 || bloom_filter_max_bytes > (size_t{128} << 20) ||
+      (bloom_filter_max_bytes & (bloom_filter_max_bytes - 1)) != 0) {
+    return InvalidArgument(
+        "bloom_filter_max_bytes must be a power of two from 32 to 128 MiB, got {}",
+        bloom_filter_max_bytes);
+  }
   for (const auto& [key, value] : key_value_metadata) {
     if (key.empty()) return InvalidArgument("key_value_metadata keys must not be empty");
   }
@@ -251,10 +324,28 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(const Schema& schema,
                                                      OutputStream* sink) {
   RETURN_IF_ERROR(options.Validate());
   ASSIGN_OR_RETURN(std::vector<ColumnDescriptor> columns, DescribeSchema(schema));
+  for (const std::string& name : options.bloom_filter_columns) {
+    auto column = std::find_if(columns.begin(), columns.end(),
+                               [&](const ColumnDescriptor& c) { return c.name == name; });
+    if (column == columns.end()) {
+      return InvalidArgument("bloom filter column '{}' is not in the schema", name);
+    }
+    if (column->type.id == TypeId::kBool) {
+      return InvalidArgument(
+          "bloom filter column '{}' is boolean: its statistics already tell "
+          "both values apart",
+          name);
+    }
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<Compressor> compressor,
                    Compressor::Make(options.codec, options.compression_level));
+  std::unique_ptr<CompressionPool> pool;
+  if (options.threads > 1) {
+    ASSIGN_OR_RETURN(
+        pool, CompressionPool::Make(options.codec, options.compression_level, options.threads - 1));
+  }
   auto writer = std::make_unique<ParquetFileWriter>(schema, options, sink, std::move(columns),
-                                                    std::move(compressor));
+                                                    std::move(compressor), std::move(pool));
   RETURN_IF_ERROR(writer->Start());
   return std::unique_ptr<FileWriter>(std::move(writer));
 }

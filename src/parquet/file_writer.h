@@ -57,6 +57,22 @@ struct WriterOptions {
   size_t row_group_rows = 1'000'000;
   // min/max statistics of byte-array values longer than this are truncated to valid bounds.
   size_t max_statistics_bytes = 64;
+  // Threads that compress pages, the writing thread included: with more than one, pages are
+  // compressed by background workers while the writer encodes the next ones (1..64). The file's
+  // bytes are the same for any number.
+  int threads = 1;
+  // Write the page index (a ColumnIndex with each page's bounds, NULL count and the pages'
+  // order, and an OffsetIndex with each page's location) of every column chunk, between the
+  // last row group and the footer, so readers can skip pages by value or by row.
+  bool page_index = true;
+  // Columns (by name; not boolean ones) whose chunks get a split-block bloom filter, written
+  // after each row group, sized for the chunk's distinct values at false-positive rate
+  // bloom_filter_fpp (0 < fpp < 1) and at most bloom_filter_max_bytes (a power of two, 32 ..
+  // 128 MiB) long. Memory: 8 bytes per value of the open row group and column until it is
+  // written.
+  std::vector<std::string> bloom_filter_columns;
+  double bloom_filter_fpp = 0.01;
+  size_t bloom_filter_max_bytes = size_t{1} << 20;
   // FileMetaData.created_by, e.g. "data-exporter version 0.1.0".
   std::string created_by = "data-exporter";
   // FileMetaData.key_value_metadata, written in this order.
@@ -90,8 +106,12 @@ class FileWriter {
 
   // Bytes handed to the sink so far.
   virtual uint64_t bytes_written() const = 0;
-  // Encoded size of the open row group, not yet handed to the sink.
-  virtual uint64_t buffered_bytes() const = 0;
+  // Encoded size of the open row group, not yet handed to the sink. Waits for the pages being
+  // compressed.
+  virtual uint64_t buffered_bytes() = 0;
+  // Whether buffered_bytes() >= `bytes`; waits for pages being compressed only when the answer
+  // depends on their compressed size.
+  virtual bool BufferedBytesReach(uint64_t bytes) = 0;
   virtual uint64_t rows_written() const = 0;
   virtual int num_row_groups() const = 0;
 };

@@ -2,12 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "parquet/bloom_filter.h"
 #include "parquet/test_parquet_reader.h"
+#include "parquet/xxhash64.h"
 
 namespace de::parquet {
 namespace {
@@ -163,9 +167,263 @@ TEST(FileWriterTest, FooterRoundTrip) {
     EXPECT_EQ(meta[12][3].i, c == 2 ? 0 : 1) << c;  // statistics.null_count
   }
   EXPECT_EQ(group[6].i, compressed);
+  // Then the page index: every chunk's ColumnIndex, then every OffsetIndex, then the footer.
+  for (int field : {6, 4}) {
+    for (size_t c = 0; c < 17; ++c) {
+      const Value& chunk = group[1].list[c];
+      EXPECT_EQ(chunk[field].i, expected_offset) << field << " " << c;
+      expected_offset += chunk[field + 1].i;
+    }
+  }
   uint32_t footer_length;
   std::memcpy(&footer_length, file.data() + file.size() - 8, 4);
   EXPECT_EQ(static_cast<size_t>(expected_offset), file.size() - 8 - footer_length);
+}
+
+// The Thrift struct of `length` bytes at `offset` in `file`.
+Value ReadStructAt(const std::string& file, int64_t offset, int64_t length) {
+  testing::CompactDecoder decoder(
+      std::string_view(file).substr(static_cast<size_t>(offset), static_cast<size_t>(length)));
+  Value v = decoder.ReadStruct();
+  EXPECT_EQ(decoder.position(), static_cast<size_t>(length));
+  return v;
+}
+
+std::string Le64(int64_t v) { return std::string(reinterpret_cast<const char*>(&v), 8); }
+
+// Row i's name in PagedBatch: scattered, so pages' bounds are in no order; NULL for rows
+// 100..199.
+std::optional<std::string> PagedName(size_t i) {
+  if (i >= 100 && i < 200) return std::nullopt;
+  return "n" + std::to_string(i * 7919 % 1000);
+}
+
+// id = 3 * row, ascending (REQUIRED), and name = PagedName(row).
+Batch PagedBatch(size_t rows) {
+  Batch batch(IdNameSchema());
+  for (size_t i = 0; i < rows; ++i) {
+    batch.column(0).Append<int64_t>(static_cast<int64_t>(i) * 3);
+    if (const std::optional<std::string> name = PagedName(i)) {
+      batch.column(1).AppendBytes(*name);
+    } else {
+      batch.column(1).AppendNull();
+    }
+  }
+  EXPECT_TRUE(batch.FinishRows(rows).ok());
+  return batch;
+}
+
+TEST(FileWriterTest, PageIndexDescribesEveryPage) {
+  Batch batch = PagedBatch(1000);
+  WriterOptions options = Uncompressed();
+  options.dictionary = false;
+  options.data_page_size = 800;  // 100 int64 values, about 100 names a page
+  const std::string file = WriteParquet(batch.schema(), options, {&batch});
+  const Value footer = ReadFooter(file);
+  const Value& group = footer[4].list.at(0);
+  for (int c = 0; c < 2; ++c) {
+    const Value& chunk = group[1].list.at(static_cast<size_t>(c));
+    const testing::ChunkValues values = ReadColumnChunk(file, footer, 0, c, c == 1);
+    const Value offsets = ReadStructAt(file, chunk[4].i, chunk[5].i);
+    const Value index = ReadStructAt(file, chunk[6].i, chunk[7].i);
+    const auto& locations = offsets[1].list;
+    ASSERT_EQ(locations.size(), values.pages.size()) << c;
+    ASSERT_GE(locations.size(), 5u) << c;
+    ASSERT_EQ(index[1].list.size(), locations.size());
+    // Pages are contiguous from the data page offset to the chunk's end, and their first rows
+    // add up their value counts.
+    int64_t offset = chunk[3][9].i, row = 0;
+    for (size_t p = 0; p < locations.size(); ++p) {
+      EXPECT_EQ(locations[p][1].i, offset) << c << " " << p;
+      EXPECT_EQ(locations[p][3].i, row) << c << " " << p;
+      offset += locations[p][2].i;
+      row += values.pages[p].num_values;
+    }
+    EXPECT_EQ(offset, chunk[3][9].i + chunk[3][7].i);
+    // Each page's bounds and NULL count are those of its rows.
+    for (size_t p = 0; p < locations.size(); ++p) {
+      const auto first = static_cast<size_t>(locations[p][3].i);
+      const auto end = first + static_cast<size_t>(values.pages[p].num_values);
+      std::optional<std::string> min, max;
+      int64_t nulls = 0;
+      for (size_t r = first; r < end; ++r) {
+        const auto& v = values.rows[r];
+        if (!v) {
+          ++nulls;
+          continue;
+        }
+        const std::string& bytes = *v;
+        auto less = [&](const std::string& a, const std::string& b) {
+          if (c == 1) return a < b;
+          int64_t x, y;
+          std::memcpy(&x, a.data(), 8);
+          std::memcpy(&y, b.data(), 8);
+          return x < y;
+        };
+        if (!min || less(bytes, *min)) min = bytes;
+        if (!max || less(*max, bytes)) max = bytes;
+      }
+      EXPECT_EQ(index[1].list[p].b, !min.has_value()) << c << " " << p;  // null_pages
+      EXPECT_EQ(index[2].list[p].bin, min.value_or("")) << c << " " << p;
+      EXPECT_EQ(index[3].list[p].bin, max.value_or("")) << c << " " << p;
+      EXPECT_EQ(index[5].list[p].i, nulls) << c << " " << p;
+    }
+  }
+  const Value id_index = ReadStructAt(file, group[1].list[0][6].i, group[1].list[0][7].i);
+  EXPECT_EQ(id_index[4].i, 1);  // ASCENDING
+  EXPECT_EQ(id_index[2].list[0].bin, Le64(0));
+  const Value name_index = ReadStructAt(file, group[1].list[1][6].i, group[1].list[1][7].i);
+  EXPECT_EQ(name_index[4].i, 0);  // UNORDERED
+}
+
+TEST(FileWriterTest, PageIndexOfDictionaryPagesAndDescendingValues) {
+  Batch batch(IdNameSchema());
+  for (int64_t i = 0; i < 3000; ++i) {
+    batch.column(0).Append<int64_t>(1000 - i / 10);  // few distinct: dictionary-encoded
+    batch.column(1).AppendBytes(std::string(100, static_cast<char>('a' + (i % 3))));
+  }
+  ASSERT_TRUE(batch.FinishRows(3000).ok());
+  WriterOptions options = Uncompressed();
+  options.data_page_size = 256;
+  options.max_statistics_bytes = 8;
+  const std::string file = WriteParquet(batch.schema(), options, {&batch});
+  const Value footer = ReadFooter(file);
+  const Value& chunk = footer[4].list.at(0)[1].list.at(0);
+  ASSERT_TRUE(chunk[3].has(11));  // a dictionary page
+  const Value index = ReadStructAt(file, chunk[6].i, chunk[7].i);
+  ASSERT_GT(index[2].list.size(), 2u);
+  EXPECT_EQ(index[4].i, 2);  // DESCENDING
+  EXPECT_EQ(index[3].list.front().bin, Le64(1000));
+  EXPECT_EQ(index[2].list.back().bin, Le64(701));
+  // Long byte arrays: bounds truncated to max_statistics_bytes, the upper one incremented.
+  const Value& names = footer[4].list.at(0)[1].list.at(1);
+  const Value name_index = ReadStructAt(file, names[6].i, names[7].i);
+  EXPECT_EQ(name_index[2].list[0].bin, "aaaaaaaa");
+  EXPECT_EQ(name_index[3].list[0].bin, "cccccccd");
+}
+
+TEST(FileWriterTest, NoPageIndexWhenTurnedOffAndNoColumnIndexForNaNOnlyPages) {
+  Batch batch = PagedBatch(100);
+  WriterOptions options;
+  options.page_index = false;
+  Value footer = ReadFooter(WriteParquet(batch.schema(), options, {&batch}));
+  for (const Value& chunk : footer[4].list.at(0)[1].list) {
+    for (int field : {4, 5, 6, 7}) EXPECT_FALSE(chunk.has(field)) << field;
+  }
+  const Schema schema{{{"f", DataType::Double(), true}, {"s", DataType::String(), true}}};
+  Batch nan(schema);
+  for (int i = 0; i < 10; ++i) {
+    nan.column(0).Append<double>(std::nan(""));
+    nan.column(1).AppendNull();
+  }
+  ASSERT_TRUE(nan.FinishRows(10).ok());
+  const std::string file = WriteParquet(schema, WriterOptions(), {&nan});
+  footer = ReadFooter(file);
+  const Value& chunk = footer[4].list.at(0)[1].list.at(0);
+  EXPECT_TRUE(chunk.has(4));   // the OffsetIndex still locates the pages
+  EXPECT_FALSE(chunk.has(6));  // but no page has bounds to index
+  // A page of only NULLs is a null page without bounds.
+  const Value& nulls = footer[4].list.at(0)[1].list.at(1);
+  const Value index = ReadStructAt(file, nulls[6].i, nulls[7].i);
+  ASSERT_EQ(index[1].list.size(), 1u);
+  EXPECT_TRUE(index[1].list[0].b);
+  EXPECT_EQ(index[2].list[0].bin, "");
+  EXPECT_EQ(index[3].list[0].bin, "");
+  EXPECT_EQ(index[5].list[0].i, 10);
+}
+
+TEST(FileWriterTest, BloomFiltersHoldEveryValueOfTheirChunk) {
+  Batch batch = PagedBatch(5000);
+  WriterOptions options;
+  options.row_group_rows = 2000;
+  options.bloom_filter_columns = {"id", "name"};
+  options.bloom_filter_fpp = 0.01;
+  const std::string file = WriteParquet(batch.schema(), options, {&batch});
+  const Value footer = ReadFooter(file);
+  ASSERT_EQ(footer[4].list.size(), 3u);
+  int64_t first_row = 0;
+  for (size_t g = 0; g < 3; ++g) {
+    const Value& group = footer[4].list[g];
+    for (size_t c = 0; c < 2; ++c) {
+      const Value& meta = group[1].list[c][3];
+      ASSERT_TRUE(meta.has(14)) << g << " " << c;
+      // Right after the row group's chunks.
+      const Value& last = group[1].list[1][3];
+      const int64_t chunks_end = (last.has(11) ? last[11].i : last[9].i) + last[7].i;
+      EXPECT_EQ(meta[14].i, chunks_end + (c == 0 ? 0 : group[1].list[0][3][15].i));
+      testing::CompactDecoder decoder(std::string_view(file).substr(
+          static_cast<size_t>(meta[14].i), static_cast<size_t>(meta[15].i)));
+      const Value header = decoder.ReadStruct();
+      const auto bytes = static_cast<size_t>(header[1].i);
+      ASSERT_EQ(decoder.position() + bytes, static_cast<size_t>(meta[15].i));
+      std::vector<uint32_t> words(bytes / 4);
+      std::memcpy(words.data(), file.data() + meta[14].i + decoder.position(), bytes);
+      const size_t blocks = bytes / 32;
+      for (int64_t r = first_row; r < first_row + group[3].i; ++r) {
+        if (c == 0) {
+          const int64_t id = r * 3;
+          EXPECT_TRUE(BloomFilterMayContain(words.data(), blocks, XxHash64(&id, 8))) << r;
+        } else if (const auto name = PagedName(static_cast<size_t>(r))) {
+          EXPECT_TRUE(BloomFilterMayContain(words.data(), blocks, XxHash64(*name))) << r;
+        }
+      }
+      if (c == 0) {
+        int accepted = 0;
+        for (int64_t id = 1; id < 30000; id += 3) {  // never a multiple of 3
+          accepted += BloomFilterMayContain(words.data(), blocks, XxHash64(&id, 8));
+        }
+        EXPECT_LT(accepted, 300);  // 10,000 probes at 1%: about 100
+      }
+    }
+    first_row += group[3].i;
+  }
+}
+
+TEST(FileWriterTest, BloomFilterOptionsAreChecked) {
+  const Schema schema{{{"id", DataType::Int64()}, {"ok", DataType::Bool()}}};
+  auto open = [&](WriterOptions options) {
+    StringOutputStream sink;
+    return FileWriter::Open(schema, options, &sink).status();
+  };
+  WriterOptions options;
+  options.bloom_filter_columns = {"missing"};
+  EXPECT_NE(open(options).message().find("'missing' is not in the schema"), std::string::npos);
+  options.bloom_filter_columns = {"ok"};
+  EXPECT_NE(open(options).message().find("'ok' is boolean"), std::string::npos);
+  options.bloom_filter_columns = {"id"};
+  for (double fpp : {0.0, 1.0, -0.5, std::nan("")}) {
+    options.bloom_filter_fpp = fpp;
+    EXPECT_NE(open(options).message().find("bloom_filter_fpp"), std::string::npos) << fpp;
+  }
+  options.bloom_filter_fpp = 0.1;
+  for (size_t bytes : {size_t{0}, size_t{16}, size_t{1000}, size_t{256} << 20}) {
+    options.bloom_filter_max_bytes = bytes;
+    EXPECT_NE(open(options).message().find("bloom_filter_max_bytes"), std::string::npos) << bytes;
+  }
+  options.bloom_filter_max_bytes = 32;
+  EXPECT_TRUE(open(options).ok());
+}
+
+TEST(FileWriterTest, CompressionThreadsDoNotChangeTheBytes) {
+  const Schema schema = AllTypesSchema();
+  Batch a = AllTypesBatch(3000);
+  for (Codec codec : {Codec::kSnappy, Codec::kZstd, Codec::kGzip}) {
+    WriterOptions options;
+    options.codec = codec;
+    options.row_group_rows = 1000;
+    options.data_page_size = 512;
+    options.bloom_filter_columns = {"i64", "s"};
+    const std::string one = WriteParquet(schema, options, {&a, &a});
+    for (int threads : {2, 3, 8}) {
+      options.threads = threads;
+      EXPECT_EQ(WriteParquet(schema, options, {&a, &a}), one) << CodecName(codec) << threads;
+    }
+  }
+  WriterOptions bad;
+  for (int threads : {0, 65}) {
+    bad.threads = threads;
+    EXPECT_NE(bad.Validate().message().find("threads must be 1..64"), std::string::npos);
+  }
 }
 
 TEST(FileWriterTest, SchemaCarriesLogicalAndConvertedTypes) {
@@ -428,6 +686,27 @@ TEST(FileWriterTest, SinkErrorsAreReturnedAndTheWriterStops) {
   EXPECT_EQ(status.code(), StatusCode::kUnavailable);
   EXPECT_EQ((*writer)->Write(batch).code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ((*writer)->Close().code(), StatusCode::kFailedPrecondition);
+}
+
+// The sink failing part-way through a chunk of many pages, with and without compression
+// threads: the error comes back, and the writer still closes and is destroyed cleanly.
+TEST(FileWriterTest, SinkFailingInsideAChunkOfManyPagesLeavesTheWriterWhole) {
+  const Schema schema = IdNameSchema();
+  for (int threads : {1, 3}) {
+    for (size_t limit : {10u, 700u, 2000u, 5000u}) {
+      WriterOptions options = Uncompressed();
+      options.data_page_size = 256;
+      options.threads = threads;
+      Batch batch = IdNameBatch(schema, 0, 2000);
+      FailingSink sink(limit);
+      auto writer = FileWriter::Open(schema, options, &sink);
+      ASSERT_TRUE(writer.ok());
+      Status status = (*writer)->Write(batch);
+      if (status.ok()) status = (*writer)->Close();
+      EXPECT_EQ(status.code(), StatusCode::kUnavailable) << threads << " " << limit;
+      EXPECT_EQ((*writer)->Close().code(), StatusCode::kFailedPrecondition);
+    }
+  }
 }
 
 // A sink whose bytes and state outlive it, in `files`, so tests can read closed files.

@@ -13,6 +13,7 @@
 //   static void UpdateStatsForIndexed(Stats&, const Source*, size_t n)
 //                                                  every dictionary-encoded value (NaN counts)
 //   void FillStatistics(const Stats&, format::Statistics*) const
+//   static int CompareBounds(std::string_view a, std::string_view b)   two FillStatistics bounds
 #pragma once
 
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include "parquet/column_writer.h"
 #include "parquet/dictionary.h"
 #include "parquet/statistics.h"
+#include "parquet/xxhash64.h"
 
 namespace de::parquet {
 
@@ -53,8 +55,8 @@ class FixedWidthColumnWriter final : public DictionaryColumnWriter {
 
  public:
   FixedWidthColumnWriter(const ColumnDescriptor& descriptor, const WriterOptions& options,
-                         Compressor* compressor, Traits traits)
-      : DictionaryColumnWriter(descriptor, options, compressor), traits_(traits) {}
+                         PageCompression compression, Traits traits)
+      : DictionaryColumnWriter(descriptor, options, compression), traits_(traits) {}
 
   Status Append(const ColumnVector& column, size_t offset, size_t count) override {
     while (count > 0) {
@@ -65,13 +67,17 @@ class FixedWidthColumnWriter final : public DictionaryColumnWriter {
       if (dictionary_active_) {
         const size_t encoded = EncodeIndices(values, n);
         Traits::UpdateStatsForIndexed(stats_, values, encoded);
+        if (page_index()) Traits::UpdateStats(page_stats_, values, encoded);
         const bool full = encoded < n;
         if (full) rows = RowsHolding(column, offset, rows, encoded);
         AppendRows(column, offset, rows);
         if (full) RETURN_IF_ERROR(FallBackToPlain());
       } else {
-        traits_.Encode(values, n, values_.Extend(n * traits_.width()));
+        uint8_t* plain = values_.Extend(n * traits_.width());
+        traits_.Encode(values, n, plain);
         Traits::UpdateStats(stats_, values, n);
+        if (page_index()) Traits::UpdateStats(page_stats_, values, n);
+        if (bloom() != nullptr) HashPlain(plain, n);
         AppendRows(column, offset, rows);
       }
       RETURN_IF_ERROR(FlushPageIfFull());
@@ -88,6 +94,18 @@ class FixedWidthColumnWriter final : public DictionaryColumnWriter {
   void ResetChunk() override {
     DictionaryColumnWriter::ResetChunk();
     stats_.Reset();
+  }
+  bool TakePageBounds(std::string* min, std::string* max) override {
+    format::Statistics bounds;
+    traits_.FillStatistics(page_stats_, &bounds);
+    page_stats_.Reset();
+    if (!bounds.min_value || !bounds.max_value) return false;
+    *min = std::move(*bounds.min_value);
+    *max = std::move(*bounds.max_value);
+    return true;
+  }
+  int CompareBounds(std::string_view a, std::string_view b) const override {
+    return Traits::CompareBounds(a, b);
   }
   size_t DictionaryEntries() const override { return dictionary_.size(); }
   size_t DictionaryBytes() const override { return dictionary_.size() * traits_.width(); }
@@ -138,6 +156,12 @@ class FixedWidthColumnWriter final : public DictionaryColumnWriter {
     return n;
   }
 
+  // Adds the hashes of `n` PLAIN-encoded values to the bloom filter.
+  void HashPlain(const uint8_t* plain, size_t n) {
+    const size_t width = traits_.width();
+    for (size_t i = 0; i < n; ++i) bloom()->Add(XxHash64(plain + i * width, width));
+  }
+
   // Rows of [offset, offset + rows) before the value with index `values` among non-NULL ones.
   static size_t RowsHolding(const ColumnVector& column, size_t offset, size_t rows, size_t values) {
     if (column.null_count() == 0) return values;
@@ -163,6 +187,11 @@ class FixedWidthColumnWriter final : public DictionaryColumnWriter {
         }
         index = dictionary_.Insert(key, slot);
         Traits::UpdateStatsForEntry(stats_, values[i]);
+        if (bloom() != nullptr) {
+          uint8_t plain[16];  // the widest PLAIN value
+          traits_.Encode(&values[i], 1, plain);
+          HashPlain(plain, 1);
+        }
       }
       out[i] = static_cast<uint32_t>(index);
     }
@@ -172,6 +201,7 @@ class FixedWidthColumnWriter final : public DictionaryColumnWriter {
 
   Traits traits_;
   typename Traits::Stats stats_;
+  typename Traits::Stats page_stats_;  // of the open page, for the page index
   FixedDictionary<Key> dictionary_;
   ByteBuffer dictionary_plain_;
   ByteBuffer staging_;            // dense non-NULL values of the rows being appended
@@ -179,6 +209,15 @@ class FixedWidthColumnWriter final : public DictionaryColumnWriter {
 };
 
 // ---- Traits ----
+
+// Compares two PLAIN-encoded (little-endian) values of type T.
+template <typename T>
+int ComparePlain(std::string_view a, std::string_view b) {
+  T x, y;
+  std::memcpy(&x, a.data(), sizeof(T));
+  std::memcpy(&y, b.data(), sizeof(T));
+  return x < y ? -1 : (y < x ? 1 : 0);
+}
 
 // Integers, dates, timestamps: stored as the physical int32/int64 (int16 widened).
 template <typename S, typename P>
@@ -206,6 +245,7 @@ struct IntegerTraits {
     SetExactBounds(PlainBytes<P>(static_cast<P>(stats.min())),
                    PlainBytes<P>(static_cast<P>(stats.max())), out);
   }
+  static int CompareBounds(std::string_view a, std::string_view b) { return ComparePlain<P>(a, b); }
 };
 
 // Returns kDataLoss unless every value's magnitude is below 10^precision.
@@ -254,6 +294,7 @@ struct FloatTraits {
     out->nan_count = stats.nan_count();
     if (stats.has_value()) SetExactBounds(PlainBytes(stats.min()), PlainBytes(stats.max()), out);
   }
+  static int CompareBounds(std::string_view a, std::string_view b) { return ComparePlain<T>(a, b); }
 };
 
 // DECIMAL with precision > 18: unscaled __int128, written as a big-endian two's complement
@@ -284,6 +325,12 @@ struct Decimal128Traits {
   void FillStatistics(const Stats& stats, format::Statistics* out) const {
     if (!stats.has_value()) return;
     SetExactBounds(BigEndianBytes(stats.min(), bytes), BigEndianBytes(stats.max(), bytes), out);
+  }
+  // Big-endian two's complement of equal widths: the sign byte signed, the rest unsigned.
+  static int CompareBounds(std::string_view a, std::string_view b) {
+    const auto sign_a = static_cast<int8_t>(a[0]), sign_b = static_cast<int8_t>(b[0]);
+    if (sign_a != sign_b) return sign_a < sign_b ? -1 : 1;
+    return a.substr(1).compare(b.substr(1));
   }
   int bytes;
   int precision;
@@ -317,6 +364,7 @@ struct UuidTraits {
     SetExactBounds(BigEndianBytes(static_cast<__int128>(stats.min()), 16),
                    BigEndianBytes(static_cast<__int128>(stats.max()), 16), out);
   }
+  static int CompareBounds(std::string_view a, std::string_view b) { return a.compare(b); }
 };
 
 }  // namespace de::parquet

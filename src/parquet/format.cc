@@ -91,6 +91,8 @@ void WriteColumnMetaData(CompactWriter& w, const ColumnMetaData& m) {
       w.EndStruct();
     }
   }
+  if (m.bloom_filter_offset) w.I64Field(14, *m.bloom_filter_offset);
+  if (m.bloom_filter_length) w.I32Field(15, *m.bloom_filter_length);
   w.EndStruct();
 }
 
@@ -101,6 +103,10 @@ void WriteRowGroup(CompactWriter& w, const RowGroup& g) {
     w.BeginStruct();
     w.I64Field(2, c.file_offset);
     WriteColumnMetaData(w, c.meta_data);
+    if (c.offset_index_offset) w.I64Field(4, *c.offset_index_offset);
+    if (c.offset_index_length) w.I32Field(5, *c.offset_index_length);
+    if (c.column_index_offset) w.I64Field(6, *c.column_index_offset);
+    if (c.column_index_length) w.I32Field(7, *c.column_index_length);
     w.EndStruct();
   }
   w.I64Field(2, g.total_byte_size);
@@ -165,6 +171,35 @@ void SerializeFileMetaData(const FileMetaData& m, std::string* out) {
     WriteEmptyStructField(w, 1);  // TYPE_ORDER: TypeDefinedOrder {}
     w.EndStruct();
   }
+  w.EndStruct();
+}
+
+void SerializeOffsetIndex(const OffsetIndex& index, std::string* out) {
+  CompactWriter w(out);
+  w.BeginStruct();
+  w.BeginListField(1, CompactType::kStruct, index.page_locations.size());
+  for (const PageLocation& p : index.page_locations) {
+    w.BeginStruct();
+    w.I64Field(1, p.offset);
+    w.I32Field(2, p.compressed_page_size);
+    w.I64Field(3, p.first_row_index);
+    w.EndStruct();
+  }
+  w.EndStruct();
+}
+
+void SerializeColumnIndex(const ColumnIndex& index, std::string* out) {
+  CompactWriter w(out);
+  w.BeginStruct();
+  w.BeginListField(1, CompactType::kBoolTrue, index.null_pages.size());
+  for (bool null_page : index.null_pages) w.BoolElement(null_page);
+  w.BeginListField(2, CompactType::kBinary, index.min_values.size());
+  for (const std::string& v : index.min_values) w.BinaryElement(v);
+  w.BeginListField(3, CompactType::kBinary, index.max_values.size());
+  for (const std::string& v : index.max_values) w.BinaryElement(v);
+  w.I32Field(4, Enum(index.boundary_order));
+  w.BeginListField(5, CompactType::kI64, index.null_counts.size());
+  for (int64_t n : index.null_counts) w.I64Element(n);
   w.EndStruct();
 }
 

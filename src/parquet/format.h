@@ -122,11 +122,39 @@ struct ColumnMetaData {
   std::optional<int64_t> dictionary_page_offset;
   std::optional<Statistics> statistics;
   std::vector<PageEncodingStats> encoding_stats;  // optional: written when non-empty
+  std::optional<int64_t> bloom_filter_offset;
+  std::optional<int32_t> bloom_filter_length;
 };
 
 struct ColumnChunk {
   int64_t file_offset = 0;  // deprecated; 0 as the specification asks
   ColumnMetaData meta_data;
+  std::optional<int64_t> offset_index_offset;
+  std::optional<int32_t> offset_index_length;
+  std::optional<int64_t> column_index_offset;
+  std::optional<int32_t> column_index_length;
+};
+
+// The page index (ColumnIndex and OffsetIndex of parquet.thrift), one of each per column chunk,
+// stored between the row groups and the footer.
+struct PageLocation {
+  int64_t offset = 0;                // of the page header in the file
+  int32_t compressed_page_size = 0;  // header included
+  int64_t first_row_index = 0;       // within the row group
+};
+
+struct OffsetIndex {
+  std::vector<PageLocation> page_locations;
+};
+
+enum class BoundaryOrder : int32_t { kUnordered = 0, kAscending = 1, kDescending = 2 };
+
+struct ColumnIndex {
+  std::vector<bool> null_pages;
+  std::vector<std::string> min_values;  // PLAIN like Statistics; empty for null pages
+  std::vector<std::string> max_values;
+  BoundaryOrder boundary_order = BoundaryOrder::kUnordered;
+  std::vector<int64_t> null_counts;
 };
 
 struct RowGroup {
@@ -151,5 +179,7 @@ struct FileMetaData {
 // Appends the compact encoding of each struct to `out`.
 void SerializePageHeader(const PageHeader& header, std::string* out);
 void SerializeFileMetaData(const FileMetaData& metadata, std::string* out);
+void SerializeOffsetIndex(const OffsetIndex& index, std::string* out);
+void SerializeColumnIndex(const ColumnIndex& index, std::string* out);
 
 }  // namespace de::parquet::format

@@ -15,7 +15,8 @@ Status RotatingFileWriter::Write(const Batch& batch) {
   if (closed_) return FailedPrecondition("RotatingFileWriter is closed");
   if (writer_ == nullptr) RETURN_IF_ERROR(OpenNext());
   RETURN_IF_ERROR(writer_->Write(batch));
-  if (writer_->bytes_written() + writer_->buffered_bytes() >= max_file_bytes_) {
+  const uint64_t written = writer_->bytes_written();
+  if (written >= max_file_bytes_ || writer_->BufferedBytesReach(max_file_bytes_ - written)) {
     RETURN_IF_ERROR(FinishCurrent());
   }
   return Status::Ok();

@@ -63,6 +63,9 @@ class CompactWriter {
   void BeginStructField(int16_t id);
   void BeginListField(int16_t id, CompactType element_type, size_t size);
 
+  // A bool list element is one byte, 1 true and 2 false (the compact protocol's element form);
+  // its list header's element type is kBoolTrue.
+  void BoolElement(bool value) { Byte(value ? 1 : 2); }
   void I32Element(int32_t value) { Varint(ZigZag(value)); }
   void I64Element(int64_t value) { Varint(ZigZag(value)); }
   void BinaryElement(std::string_view value);

@@ -78,6 +78,16 @@ WriterOptions Options(Codec codec, bool dictionary) {
   return options;
 }
 
+// A bloom filter on every column that can have one (all but the booleans).
+void WithBloomFilters(MatrixCase& c, double fpp) {
+  for (const ColumnSpec& column : c.columns) {
+    if (column.field.type.id != TypeId::kBool) {
+      c.options.bloom_filter_columns.push_back(column.field.name);
+    }
+  }
+  c.options.bloom_filter_fpp = fpp;
+}
+
 std::vector<size_t> Batches(size_t batch, size_t count) {
   return std::vector<size_t>(count, batch);
 }
@@ -114,6 +124,7 @@ void AddEdgeCases(std::vector<MatrixCase>& cases) {
     }
     edge.options = Options(dictionary ? Codec::kZstd : Codec::kUncompressed, dictionary);
     edge.batch_rows = {40, 40, 40};
+    WithBloomFilters(edge, 0.01);
     cases.push_back(std::move(edge));
 
     MatrixCase all_null;
@@ -122,6 +133,7 @@ void AddEdgeCases(std::vector<MatrixCase>& cases) {
     all_null.columns = AllColumns(ValueProfile::kAllNull);
     all_null.options = Options(dictionary ? Codec::kSnappy : Codec::kGzip, dictionary);
     all_null.batch_rows = {100, 100};
+    WithBloomFilters(all_null, 0.01);  // filters of no value
     cases.push_back(std::move(all_null));
 
     MatrixCase long_text;
@@ -163,6 +175,7 @@ void AddLayoutCases(std::vector<MatrixCase>& cases) {
   fallback.options.dictionary_page_limit = 1024;
   fallback.batch_rows = Batches(500, 4);
   fallback.dictionary_use = DictionaryUse::kFallback;
+  WithBloomFilters(fallback, 0.05);
   cases.push_back(std::move(fallback));
 
   MatrixCase row_groups;
@@ -174,7 +187,15 @@ void AddLayoutCases(std::vector<MatrixCase>& cases) {
   row_groups.options.row_group_rows = 100;
   row_groups.batch_rows = Batches(50, 21);
   row_groups.dictionary_use = DictionaryUse::kEveryChunk;
+  WithBloomFilters(row_groups, 0.01);
   cases.push_back(std::move(row_groups));
+
+  MatrixCase no_index = cases.back();
+  no_index.name = "no_page_index";
+  no_index.description = "row_groups without the page index and bloom filters";
+  no_index.options.page_index = false;
+  no_index.options.bloom_filter_columns.clear();
+  cases.push_back(std::move(no_index));
 
   for (bool dictionary : {false, true}) {
     MatrixCase pages;
@@ -188,6 +209,8 @@ void AddLayoutCases(std::vector<MatrixCase>& cases) {
     pages.options.data_page_size = 256;
     pages.batch_rows = Batches(1000, 4);
     pages.min_data_pages = 2;
+    pages.options.threads = 3;  // pages compressed by two workers
+    WithBloomFilters(pages, 0.001);
     cases.push_back(std::move(pages));
   }
 

@@ -77,7 +77,11 @@ Json DescribeOptions(const parquet::WriterOptions& o) {
           {"data_page_size", o.data_page_size},
           {"row_group_bytes", o.row_group_bytes},
           {"row_group_rows", o.row_group_rows},
-          {"max_statistics_bytes", o.max_statistics_bytes}};
+          {"max_statistics_bytes", o.max_statistics_bytes},
+          {"threads", o.threads},
+          {"page_index", o.page_index},
+          {"bloom_filter_columns", o.bloom_filter_columns},
+          {"bloom_filter_fpp", o.bloom_filter_fpp}};
 }
 
 // The expectation for one file holding rows [first_row, first_row + rows) of the case.

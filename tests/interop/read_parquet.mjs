@@ -8,6 +8,8 @@
 //   metadata      DuckDB parquet_file_metadata/parquet_kv_metadata/parquet_metadata: created_by,
 //                 key-value metadata, row groups, codec, encodings, statistics of every chunk
 //   pages         page headers of every chunk (hyparquet's parser): sizes, offsets, counts
+//   page-index    OffsetIndex and ColumnIndex of every chunk against its pages and values
+//   bloom         bloom filters (hyparquet's reader and hash, DuckDB's parquet_bloom_probe)
 // and, for files written by RotatingFileWriter, that each set of files holds every row once.
 // Prints one line per file and check, then "N passed, M failed"; exits 1 on any failure.
 // Reader limitations accepted in lib/known_limitations.mjs are printed first.
@@ -18,6 +20,7 @@ import { checkWithDuckdb, DuckDb } from './lib/duckdb_reader.mjs';
 import { checkFileFacts } from './lib/file_facts.mjs';
 import { checkWithHyparquet } from './lib/hyparquet_reader.mjs';
 import { KNOWN_LIMITATIONS } from './lib/known_limitations.mjs';
+import { checkBloomFilters, checkBloomWithDuckdb, checkPageIndex } from './lib/page_index.mjs';
 import { checkPageLayout } from './lib/page_layout.mjs';
 import { checkWithParquetWasm } from './lib/parquet_wasm_reader.mjs';
 
@@ -27,6 +30,12 @@ const CHECKS = [
   { name: 'parquet-wasm', run: (ctx) => checkWithParquetWasm(ctx.buffer, ctx.expected) },
   { name: 'metadata', run: (ctx) => checkFileFacts(ctx.db, ctx.file, ctx.buffer, ctx.expected) },
   { name: 'pages', run: (ctx) => checkPageLayout(ctx.buffer, ctx.expected) },
+  { name: 'page-index', run: (ctx) => checkPageIndex(ctx.buffer, ctx.expected) },
+  {
+    name: 'bloom',
+    run: async (ctx) => checkBloomFilters(ctx.buffer, ctx.expected) ??
+                        await checkBloomWithDuckdb(ctx.db, ctx.file, ctx.expected),
+  },
 ];
 
 const tally = { passed: 0, failed: 0 };

@@ -28,6 +28,7 @@ async function load(specifier) {
 export const duckdb = await load('@duckdb/node-api');
 export const hyparquet = await load('hyparquet');
 export const hyparquetColumn = await load('hyparquet/src/column.js');
+export const hyparquetBloom = await load('hyparquet/src/bloom.js');
 export const { compressors } = await load('hyparquet-compressors');
 export const parquetWasm = await load('parquet-wasm');
 export const arrow = await load('apache-arrow');
