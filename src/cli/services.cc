@@ -1,5 +1,6 @@
 #include "cli/services.h"
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -49,8 +50,15 @@ Result<ExportOptions> ExportOptionsFromConfig(const Config& config, const std::s
   ASSIGN_OR_RETURN(options.writer.codec, parquet::ParseCodec(config.exporter.codec));
   options.writer.row_group_bytes = static_cast<size_t>(config.exporter.row_group_bytes);
   options.writer.row_group_rows = static_cast<size_t>(config.exporter.row_group_rows);
+  options.writer.threads = static_cast<int>(config.exporter.writer_threads);
+  options.writer.page_index = config.exporter.page_index == "on";
+  options.writer.bloom_filter_columns = config.exporter.bloom_filter_columns;
+  const std::string& fpp = config.exporter.bloom_filter_fpp;  // checked by the config
+  if (!fpp.empty())
+    std::from_chars(fpp.data(), fpp.data() + fpp.size(), options.writer.bloom_filter_fpp);
   options.max_file_bytes = static_cast<uint64_t>(config.exporter.max_file_bytes);
   options.batch_rows = static_cast<size_t>(config.exporter.batch_rows);
+  options.order_by_time = config.exporter.row_order == "time";
   options.store_uri = store_uri;
   RETURN_IF_ERROR(options.writer.Validate());
   return options;

@@ -326,6 +326,37 @@ const std::vector<KeySpec>& Keys() {
       Str("export", "codec", "snappy | zstd | gzip | uncompressed",
           [](Config& c) { return &c.exporter.codec; }, {"snappy", "zstd", "gzip", "uncompressed"}),
       Int(
+          "export", "writer_threads",
+          "threads compressing each file's pages, the exporting one included (1: no helper)",
+          [](Config& c) { return &c.exporter.writer_threads; }, 1, 64),
+      Str("export", "row_order",
+          "warehouse (as the warehouse returns rows) | time (ORDER BY the time column: a sort "
+          "in the warehouse)",
+          [](Config& c) { return &c.exporter.row_order; }, {"warehouse", "time"}),
+      Str("export", "page_index",
+          "on | off: write each file's page index (per-page bounds and locations readers use "
+          "to skip pages)",
+          [](Config& c) { return &c.exporter.page_index; }, {"on", "off"}),
+      List(
+          "export", "bloom_filter_columns",
+          "output columns (of any table; not boolean) that get a bloom filter per row group",
+          [](Config& c) { return &c.exporter.bloom_filter_columns; },
+          [](std::string_view name) {
+            return name.empty() ? std::string("expected a column name") : std::string();
+          }),
+      Checked(Str("export", "bloom_filter_fpp",
+                  "false-positive rate of the bloom filters, between 0 and 1 (exclusive)",
+                  [](Config& c) { return &c.exporter.bloom_filter_fpp; }),
+              [](std::string_view text) {
+                double value = 0;
+                const auto [end, error] =
+                    std::from_chars(text.data(), text.data() + text.size(), value);
+                const bool ok = error == std::errc() && end == text.data() + text.size() &&
+                                value > 0 && value < 1;
+                return ok ? std::string()
+                          : std::string("expected a number between 0 and 1 (exclusive), e.g. 0.01");
+              }),
+      Int(
           "export", "max_concurrency",
           "parallel warehouse exports (env MAX_CONCURRENCY_LIMIT overrides)",
           [](Config& c) { return &c.exporter.max_concurrency; }, 1, 256),

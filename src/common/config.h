@@ -88,6 +88,16 @@ struct ExportConfig {
   int64_t row_group_rows = 1'000'000;
   int64_t batch_rows = 65'536;
   std::string codec = "snappy";
+  // Threads compressing each file's pages, the exporting thread included (1 = none beside it).
+  int64_t writer_threads = 2;
+  // "warehouse": rows in the order the warehouse returns them (no sort asked of it); "time":
+  // ORDER BY the table's time column, which costs the warehouse a sort of the range.
+  std::string row_order = "warehouse";
+  // "on": every file carries the page index (ColumnIndex + OffsetIndex); "off": none.
+  std::string page_index = "on";
+  // Output columns (of any table) whose chunks get a bloom filter, at this false-positive rate.
+  std::vector<std::string> bloom_filter_columns;
+  std::string bloom_filter_fpp = "0.01";
   int64_t max_concurrency = 4;        // MAX_CONCURRENCY_LIMIT
   int64_t max_retry_count = 3;        // MAX_RETRY_COUNT
   int64_t max_string_bytes = 65'535;  // `compress` threshold (the Redshift VARCHAR limit)

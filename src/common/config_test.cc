@@ -76,6 +76,42 @@ TEST(ConfigTest, OutOfRangeAndEnumValues) {
   EXPECT_FALSE(expiry.ok());
 }
 
+TEST(ConfigTest, WriterKeys) {
+  auto config = ParseConfig(
+      "[export]\nwriter_threads = 4\nrow_order = \"time\"\npage_index = \"off\"\n"
+      "bloom_filter_columns = [\"device_id\", \"plate\"]\nbloom_filter_fpp = \"0.001\"\n",
+      "de.toml", {});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->exporter.writer_threads, 4);
+  EXPECT_EQ(config->exporter.row_order, "time");
+  EXPECT_EQ(config->exporter.page_index, "off");
+  EXPECT_EQ(config->exporter.bloom_filter_columns,
+            (std::vector<std::string>{"device_id", "plate"}));
+  EXPECT_EQ(config->exporter.bloom_filter_fpp, "0.001");
+  const Config defaults;
+  EXPECT_EQ(defaults.exporter.writer_threads, 2);
+  EXPECT_EQ(defaults.exporter.row_order, "warehouse");
+  EXPECT_EQ(defaults.exporter.page_index, "on");
+  EXPECT_TRUE(defaults.exporter.bloom_filter_columns.empty());
+
+  const std::pair<const char*, const char*> bad[] = {
+      {"writer_threads = 0", "export.writer_threads is 0, expected 1..64"},
+      {"writer_threads = 65", "expected 1..64"},
+      {"row_order = \"random\"", "expected one of: warehouse, time"},
+      {"page_index = \"yes\"", "expected one of: on, off"},
+      {"bloom_filter_columns = [\"\"]", "expected a column name"},
+      {"bloom_filter_fpp = \"1\"", "between 0 and 1"},
+      {"bloom_filter_fpp = \"0\"", "between 0 and 1"},
+      {"bloom_filter_fpp = \"0.01x\"", "between 0 and 1"},
+  };
+  for (const auto& [line, message] : bad) {
+    auto parsed = ParseConfig(std::string("[export]\n") + line + "\n", "de.toml", {});
+    ASSERT_FALSE(parsed.ok()) << line;
+    EXPECT_NE(parsed.status().message().find(message), std::string::npos)
+        << line << ": " << parsed.status().message();
+  }
+}
+
 TEST(ConfigTest, SyntaxErrorHasLine) {
   auto config = ParseConfig("[http]\nport = = 3\n", "de.toml", {});
   ASSERT_FALSE(config.ok());

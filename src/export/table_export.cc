@@ -1,5 +1,7 @@
 #include "export/table_export.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "common/version.h"
@@ -62,6 +64,16 @@ parquet::WriterOptions TableExporter::FileOptions(const ExportPlan& plan,
       {"data_exporter.end_time", std::to_string(target.end_time)},
       {"data_exporter.policy_version", std::to_string(plan.policy_version)},
   };
+  // Bloom filters for the configured names this table exports (after its policy), booleans
+  // left out; the filters hold only values the file holds.
+  writer.bloom_filter_columns.clear();
+  for (const Field& field : plan.OutputSchema().fields) {
+    const auto& wanted = options_.writer.bloom_filter_columns;
+    if (field.type.id != TypeId::kBool &&
+        std::find(wanted.begin(), wanted.end(), field.name) != wanted.end()) {
+      writer.bloom_filter_columns.push_back(field.name);
+    }
+  }
   return writer;
 }
 
@@ -96,8 +108,9 @@ Result<TableExportResult> TableExporter::ExportUnsafe(const ExportPlan& plan,
     spec.in_filters.push_back(
         {plan.scan_columns[static_cast<size_t>(plan.metric_input)].name, plan.allowed_metrics});
   }
-  spec.order_by = plan.time_column;
+  if (options_.order_by_time) spec.order_by = plan.time_column;
   spec.batch_rows = options_.batch_rows;
+  spec.batch_bytes = options_.batch_bytes;
   ASSIGN_OR_RETURN(std::unique_ptr<BatchReader> reader, warehouse_->Scan(spec, cancel));
   for (size_t i = 0; i < plan.scan_columns.size(); ++i) {
     // The plan was made from an earlier look at the table; a column whose type changed since

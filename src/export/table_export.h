@@ -23,6 +23,12 @@ struct ExportOptions {
   parquet::WriterOptions writer;  // codec, row groups, pages
   uint64_t max_file_bytes = uint64_t{512} << 20;
   size_t batch_rows = 65536;
+  // A batch is also cut once its strings pass this many bytes. Two batches are alive at a time
+  // (the warehouse's and the policy's output), so this bounds a wide table's batch memory.
+  size_t batch_bytes = size_t{16} << 20;
+  // Ask the warehouse to sort each table's rows by its time column (a sort of the whole range
+  // there); otherwise rows come in the warehouse's own order.
+  bool order_by_time = false;
   std::string store_uri;        // manifest entry urls: "{store_uri}/{key}"
   TreatmentContext treatments;  // hash key, compress threshold
 };

@@ -2,8 +2,8 @@
 //
 //   SELECT set_config('de.scan_start', $1, false), ...        -- values, bound (PQexecParams)
 //   COPY (SELECT "c1", to_json("arr"), ... FROM "schema"."table"
-//         WHERE "t" >= current_setting('de.scan_start')::timestamptz
-//           AND "t" <  current_setting('de.scan_end')::timestamptz
+//         WHERE "t" >= (SELECT current_setting('de.scan_start')::timestamptz)
+//           AND "t" <  (SELECT current_setting('de.scan_end')::timestamptz)
 //           AND "m" IN (SELECT jsonb_array_elements_text(current_setting('de.scan_in_0')::jsonb))
 //         ORDER BY "t") TO STDOUT (FORMAT binary)
 //

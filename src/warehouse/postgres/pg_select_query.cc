@@ -52,6 +52,13 @@ class ValueBinder {
     return fmt::format("pg_catalog.current_setting('{}')", setting);
   }
 
+  // `expression` (of bound values only) evaluated once per query: a read of a session setting is
+  // a stable function call, which a WHERE clause would evaluate (and cast) once per row, so it
+  // becomes a scalar subquery, an InitPlan run once.
+  std::string Once(const std::string& expression) const {
+    return binding_ == ValueBinding::kSessionSettings ? "(SELECT " + expression + ")" : expression;
+  }
+
   // The parenthesised right-hand side of IN for a non-empty list.
   std::string BindList(std::string_view setting, const std::vector<std::string>& values) {
     if (binding_ == ValueBinding::kSessionSettings) {
@@ -90,7 +97,8 @@ Result<std::string> TimeCondition(const TimeFilter& filter, const CatalogTable& 
   std::string start = binder->Bind("de.scan_start", FormatTimestampText(filter.start_us) + zone);
   std::string end = binder->Bind("de.scan_end", FormatTimestampText(filter.end_us) + zone);
   std::string c = QuoteSqlIdentifier(column->name);
-  return fmt::format("{0} >= {1}::{3} AND {0} < {2}::{3}", c, start, end, cast);
+  return fmt::format("{} >= {} AND {} < {}", c, binder->Once(start + "::" + cast), c,
+                     binder->Once(end + "::" + cast));
 }
 
 Result<std::string> InListCondition(const InListFilter& filter, size_t index,

@@ -80,6 +80,14 @@ Result<std::unique_ptr<BatchReader>> PostgresWarehouse::StartCopy(const ScanSpec
                    warehouse_pg::LoadCatalogTable(conn.get(), options_.schema, spec.table));
   ASSIGN_OR_RETURN(warehouse_pg::CopyQuery query, warehouse_pg::PlanCopyQuery(spec, table));
   std::string what = fmt::format("scan of warehouse table '{}'", spec.table);
+  // A sequential scan then starts at the table's first page rather than where a concurrent scan
+  // of it is, so that without ORDER BY a rerun over unchanged data reads the rows in the same
+  // order and writes the same files.
+  ASSIGN_OR_RETURN(PgResult ordered,
+                   pg::Exec(conn.get(),
+                            "SELECT pg_catalog.set_config('synchronize_seqscans', "
+                            "'off', false)",
+                            {}, PGRES_TUPLES_OK, what));
   if (!query.settings_sql.empty()) {
     ASSIGN_OR_RETURN(PgResult settings, pg::Exec(conn.get(), query.settings_sql,
                                                  query.settings_params, PGRES_TUPLES_OK, what));

@@ -54,8 +54,9 @@ TEST(PgCopyQueryTest, RendersFiltersAsSettingsReadBack) {
   EXPECT_EQ(
       q->copy_sql,
       "COPY (SELECT \"metric\", \"v\", pg_catalog.to_json(\"arr\") FROM \"public\".\"events\" "
-      "WHERE \"time\" >= pg_catalog.current_setting('de.scan_start')::timestamptz AND "
-      "\"time\" < pg_catalog.current_setting('de.scan_end')::timestamptz AND \"metric\" IN "
+      "WHERE \"time\" >= (SELECT pg_catalog.current_setting('de.scan_start')::timestamptz) AND "
+      "\"time\" < (SELECT pg_catalog.current_setting('de.scan_end')::timestamptz) AND \"metric\" "
+      "IN "
       "(SELECT pg_catalog.jsonb_array_elements_text(pg_catalog.current_setting("
       "'de.scan_in_0')::jsonb)) AND \"metric\" NOT IN (SELECT "
       "pg_catalog.jsonb_array_elements_text(pg_catalog.current_setting('de.scan_in_1')::"
@@ -75,8 +76,9 @@ TEST(PgCopyQueryTest, TimestampWithoutZoneUsesWallClockText) {
             (std::vector<std::string>{"1969-12-31 23:59:59.999999", "1970-01-01 00:00:00.000000"}));
   EXPECT_EQ(q->copy_sql,
             "COPY (SELECT  FROM \"public\".\"events\" WHERE \"wall\" >= "
-            "pg_catalog.current_setting('de.scan_start')::timestamp AND \"wall\" < "
-            "pg_catalog.current_setting('de.scan_end')::timestamp) TO STDOUT (FORMAT binary)");
+            "(SELECT pg_catalog.current_setting('de.scan_start')::timestamp) AND \"wall\" < "
+            "(SELECT pg_catalog.current_setting('de.scan_end')::timestamp)) TO STDOUT (FORMAT "
+            "binary)");
 }
 
 TEST(PgCopyQueryTest, EmptyInListsNeedNoSettings) {
