@@ -69,9 +69,9 @@ Json NotRequested() {
 
 // Sets `out`'s dataRequestDownloadLinks, { table: [url, ...] } of the data files in file order,
 // and linksExpireAt, the earliest expiry among them.
-Status SetDownloadLinks(const ExportApiDeps& deps, const std::string& id, Json& out) {
-  ASSIGN_OR_RETURN(auto links,
-                   PresignRequestLinks(deps.metadata, deps.store, id, deps.link_expiry_seconds));
+Status SetDownloadLinks(const ExportApiDeps& deps, const ExportRequest& request, Json& out) {
+  ASSIGN_OR_RETURN(auto links, PresignRequestLinks(deps.metadata, deps.store, request,
+                                                   deps.link_expiry_seconds));
   Json tables = Json::object();
   std::optional<int64_t> expires_at;
   for (const auto& [table, table_links] : links) {
@@ -96,7 +96,9 @@ Result<Json> RequestStatus(const ExportApiDeps& deps, const ResolveInfo& info) {
            {"progress", request->progress},
            {"dataRequestDownloadLinks", nullptr},
            {"linksExpireAt", nullptr}};
-  if (request->state == RequestState::kCompleted) RETURN_IF_ERROR(SetDownloadLinks(deps, *id, out));
+  if (request->state == RequestState::kCompleted) {
+    RETURN_IF_ERROR(SetDownloadLinks(deps, *request, out));
+  }
   return out;
 }
 

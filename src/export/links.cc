@@ -22,11 +22,18 @@ Result<std::map<std::string, TableLinks>> PresignRequestLinks(MetadataStore* met
                                                               int64_t expires_in_seconds) {
   ASSIGN_OR_RETURN(std::optional<ExportRequest> request, metadata->GetRequest(request_id));
   if (!request) return NotFound("request {} does not exist", request_id);
-  if (request->state != RequestState::kCompleted) {
-    return FailedPrecondition("request {} is {}, links exist only once it is completed", request_id,
-                              RequestStatusText(request->state));
+  return PresignRequestLinks(metadata, store, *request, expires_in_seconds);
+}
+
+Result<std::map<std::string, TableLinks>> PresignRequestLinks(MetadataStore* metadata,
+                                                              ObjectStore* store,
+                                                              const ExportRequest& request,
+                                                              int64_t expires_in_seconds) {
+  if (request.state != RequestState::kCompleted) {
+    return FailedPrecondition("request {} is {}, links exist only once it is completed", request.id,
+                              RequestStatusText(request.state));
   }
-  ASSIGN_OR_RETURN(std::vector<RequestFile> files, metadata->ListRequestFiles(request_id));
+  ASSIGN_OR_RETURN(std::vector<RequestFile> files, metadata->ListRequestFiles(request.id));
   std::map<std::string, TableLinks> links;
   for (const RequestFile& f : files) {
     ASSIGN_OR_RETURN(PresignedUrl url, store->Presign(f.key, expires_in_seconds));

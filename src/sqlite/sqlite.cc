@@ -62,6 +62,43 @@ Result<Statement> Statement::Prepare(sqlite3* db, std::string_view sql) {
   return statement;
 }
 
+void Statement::Finalizer::operator()(sqlite3_stmt* statement) const {
+  if (in_use == nullptr) {
+    sqlite3_finalize(statement);
+    return;
+  }
+  sqlite3_reset(statement);
+  sqlite3_clear_bindings(statement);
+  *in_use = false;
+}
+
+StatementCache::~StatementCache() {
+  for (auto& [sql, entry] : entries_) sqlite3_finalize(entry->statement);
+}
+
+Result<Statement> StatementCache::Prepare(std::string_view sql) {
+  Entry* entry = nullptr;
+  for (auto& [cached_sql, cached] : entries_) {
+    if (cached_sql == sql) entry = cached.get();
+  }
+  if (entry != nullptr && entry->in_use) return Statement::Prepare(db_, sql);
+  if (entry == nullptr) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(raw);
+      return SqliteError(db_, rc, "preparing a query");
+    }
+    auto owned = std::make_unique<Entry>();
+    owned->statement = raw;
+    entry = owned.get();
+    entries_.emplace_back(std::string(sql), std::move(owned));
+  }
+  entry->in_use = true;
+  return Statement(db_, entry->statement, &entry->in_use);
+}
+
 Statement& Statement::Remember(int rc) {
   if (bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;

@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 
@@ -30,8 +32,11 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what);
 // Runs SQL without results (any number of statements).
 Status Execute(sqlite3* db, std::string_view sql);
 
-// A prepared statement, finalized on destruction; must die before its connection. Binds are
-// 1-based, reads 0-based. Not thread-safe.
+class StatementCache;
+
+// A prepared statement, finalized on destruction (or, when it came from a StatementCache, reset
+// and given back to it); must die before its connection and its cache. Binds are 1-based, reads
+// 0-based. Not thread-safe.
 class Statement {
  public:
   // Prepares the first statement of `sql`; errors as SqliteError.
@@ -67,15 +72,45 @@ class Statement {
   void Finalize() { statement_.reset(); }
 
  private:
+  friend class StatementCache;
+  // Finalizes a statement of its own; resets one of a cache (bindings cleared) and marks it
+  // free there.
   struct Finalizer {
-    void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+    bool* in_use = nullptr;  // the cache entry's flag, or null
+    void operator()(sqlite3_stmt* statement) const;
   };
-  Statement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  Statement(sqlite3* db, sqlite3_stmt* statement, bool* in_use = nullptr)
+      : db_(db), statement_(statement, Finalizer{in_use}) {}
   Statement& Remember(int rc);
 
   sqlite3* db_;
   std::unique_ptr<sqlite3_stmt, Finalizer> statement_;
   int bind_error_ = SQLITE_OK;  // first failed bind, reported by Step
+};
+
+// Prepared statements of one connection kept for reuse, keyed by their SQL: a hot query is parsed
+// and planned once instead of on every call (SQLite re-prepares a cached statement by itself
+// when the schema changes). A statement handed out is reset and its bindings cleared when the
+// Statement dies; asked for again while still in use (a nested call), the same SQL gets a fresh
+// statement of its own. Used under the connection's lock, like the connection; must die before
+// the connection and after every Statement it handed out.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  ~StatementCache();
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  // As Statement::Prepare, from the cache when it holds `sql` and it is free.
+  Result<Statement> Prepare(std::string_view sql);
+
+ private:
+  struct Entry {
+    sqlite3_stmt* statement = nullptr;
+    bool in_use = false;
+  };
+  sqlite3* db_;
+  std::vector<std::pair<std::string, std::unique_ptr<Entry>>> entries_;  // a few hot queries
 };
 
 // BEGIN IMMEDIATE ... COMMIT: takes the write lock at the start, so checks made inside hold until

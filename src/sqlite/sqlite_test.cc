@@ -37,6 +37,52 @@ TEST(SqliteTest, BindsStepsAndReads) {
   EXPECT_FALSE(*select->Step());
 }
 
+TEST(SqliteTest, StatementCacheReusesResetsAndNests) {
+  Connection db = OpenMemory();
+  ASSERT_TRUE(Execute(db.get(), "INSERT INTO t (k, n) VALUES ('a', 1), ('b', 2), ('c', 3)").ok());
+  StatementCache cache(db.get());
+  constexpr std::string_view kAtLeast = "SELECT k FROM t WHERE n >= ?1 ORDER BY n";
+  sqlite3_stmt* first_handle = nullptr;
+  {
+    auto select = cache.Prepare(kAtLeast);
+    ASSERT_TRUE(select.ok());
+    first_handle = select->get();
+    select->BindInt(1, 2);
+    ASSERT_TRUE(*select->Step());
+    EXPECT_EQ(select->Text(0), "b");  // left mid-way: given back reset
+    // The same SQL while it is in use: a statement of its own.
+    auto nested = cache.Prepare(kAtLeast);
+    ASSERT_TRUE(nested.ok());
+    EXPECT_NE(nested->get(), first_handle);
+    nested->BindInt(1, 3);
+    ASSERT_TRUE(*nested->Step());
+    EXPECT_EQ(nested->Text(0), "c");
+  }
+  // Given back: the cached statement again, from its first row, its old binding cleared
+  // (NULL: no row is >= NULL).
+  {
+    auto again = cache.Prepare(kAtLeast);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->get(), first_handle);
+    EXPECT_FALSE(*again->Step());
+  }
+  {
+    auto again = cache.Prepare(kAtLeast);
+    ASSERT_TRUE(again.ok());
+    again->BindInt(1, 1);
+    ASSERT_TRUE(*again->Step());
+    EXPECT_EQ(again->Text(0), "a");
+  }
+  // A schema change under a cached statement: SQLite prepares it again by itself.
+  ASSERT_TRUE(Execute(db.get(), "ALTER TABLE t ADD COLUMN extra TEXT").ok());
+  auto after = cache.Prepare(kAtLeast);
+  ASSERT_TRUE(after.ok());
+  after->BindInt(1, 3);
+  ASSERT_TRUE(*after->Step());
+  EXPECT_EQ(after->Text(0), "c");
+  EXPECT_EQ(cache.Prepare("SELECT nope FROM t").status().code(), StatusCode::kInternal);
+}
+
 TEST(SqliteTest, ErrorsMapToStatusCodes) {
   Connection db = OpenMemory();
   auto insert = Statement::Prepare(db.get(), "INSERT INTO t (k, n) VALUES (?1, ?2)");

@@ -321,7 +321,7 @@ Status SqliteMetadataStore::CreateRequest(const ExportRequest& request) {
 
 Result<std::optional<ExportRequest>> SqliteMetadataStore::GetRequest(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db_.get(), kSelectRequest));
+  ASSIGN_OR_RETURN(Statement select, statements_.Prepare(kSelectRequest));
   select.BindText(1, id);
   ASSIGN_OR_RETURN(bool row, select.Step());
   if (!row) return std::optional<ExportRequest>();
@@ -485,11 +485,10 @@ Status SqliteMetadataStore::InsertRequestFiles(const std::string& id,
 Result<std::vector<RequestFile>> SqliteMetadataStore::ListRequestFiles(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(db_.get(),
-                                      "SELECT table_name, file_index, object_key, "
-                                      "bytes, rows, is_manifest FROM request_files "
-                                      "WHERE de_request_id = ?1 ORDER BY table_name, "
-                                      "is_manifest, file_index"));
+                   statements_.Prepare("SELECT table_name, file_index, object_key, "
+                                       "bytes, rows, is_manifest FROM request_files "
+                                       "WHERE de_request_id = ?1 ORDER BY table_name, "
+                                       "is_manifest, file_index"));
   select.BindText(1, id);
   std::vector<RequestFile> files;
   while (true) {

@@ -137,6 +137,9 @@ class SqliteMetadataStore final : public MetadataStore {
   Clock* const clock_;
   std::mutex mu_;
   sqlite::Connection db_;  // guarded by mu_
+  // The hot reads' statements (requestStatus: GetRequest, ListRequestFiles), prepared once;
+  // guarded by mu_, destroyed before db_.
+  sqlite::StatementCache statements_{db_.get()};
 };
 
 }  // namespace de
