@@ -8,7 +8,7 @@ ASAN_DIR  ?= build/asan
 JOBS      ?= $(shell nproc)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps test-deps bench-deps build build-asan demo test unit interop e2e bench format clean
+.PHONY: all deps test-deps bench-deps build build-asan demo test unit interop e2e bench microbench format clean
 
 all: build
 
@@ -51,7 +51,13 @@ interop: test-deps build
 e2e: test-deps build
 	cd $(BUILD_DIR) && ctest -L e2e $(CTEST_ARGS)
 
+# The performance figures of README.md's Performance section, each beside its anchor (PostgreSQL
+# COPY binary, DuckDB's Parquet writer); BENCH_ARGS e.g. "--only writer --pairs 5".
 bench: bench-deps build
+	bench/run $(BENCH_ARGS)
+
+# Google Benchmark micro-benchmarks of the Parquet encoders.
+microbench: bench-deps build
 	$(BUILD_DIR)/bench/parquet_writer_bench
 
 format:
