@@ -283,13 +283,15 @@ class DailyTest(unittest.TestCase):
             self.assertIn('daily runs: "0 1 * * *" in UTC, next at ', server.log())
             client = Client(server)
             runs_query = "{ dailyRuns { date status trigger tables { table status } } }"
-            # On start the scheduler runs the newest due day (yesterday, UTC) on its own.
-            yesterday = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400))
+            # On start the scheduler runs the newest due day on its own: the day before the
+            # last 01:00 UTC that has passed (before 01:00 that is the day before yesterday).
+            last_fire = time.time() - 3600
+            due_day = time.strftime("%Y-%m-%d", time.gmtime(last_fire - 86400))
             deadline = time.monotonic() + 120
             while True:
                 reply = client.post(runs_query)
                 self.assertEqual(reply.errors, [], reply)
-                scheduled = [r for r in reply.data["dailyRuns"] if r["date"] == yesterday]
+                scheduled = [r for r in reply.data["dailyRuns"] if r["date"] == due_day]
                 if scheduled and scheduled[0]["status"] != "RUNNING":
                     break
                 self.assertLess(time.monotonic(), deadline, reply)
