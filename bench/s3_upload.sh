@@ -14,7 +14,7 @@ rows=$(( SIZE_MB * 1024 * 1024 / 1000 ))
 python3 - "$BENCH_DIR/warehouse.db" "$rows" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.execute("CREATE TABLE big_blobs (id INTEGER NOT NULL, t INTEGER NOT NULL, payload TEXT)")
+db.execute("CREATE TABLE big_blobs (id INTEGER NOT NULL, t TIMESTAMP NOT NULL, payload TEXT)")
 db.execute("""WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
               INSERT INTO big_blobs SELECT i, 1795132800 + i % 86400, hex(randomblob(496))
               FROM n""", (int(sys.argv[2]),))
