@@ -84,7 +84,7 @@ struct HttpConfig {
 
 struct ExportConfig {
   int64_t max_file_bytes = int64_t{512} << 20;
-  int64_t row_group_bytes = int64_t{128} << 20;
+  int64_t row_group_bytes = int64_t{64} << 20;
   int64_t row_group_rows = 1'000'000;
   int64_t batch_rows = 65'536;
   std::string codec = "snappy";
