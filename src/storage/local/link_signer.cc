@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <optional>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
@@ -29,6 +31,24 @@ Digest HmacSha256(std::string_view secret, std::string_view message) {
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
        &length);
   return digest;
+}
+
+// A context keyed with `secret` for HMAC-SHA256, or null if OpenSSL cannot make one.
+EVP_MAC_CTX* KeyedHmacSha256(std::string_view secret) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (mac == nullptr) return nullptr;
+  EVP_MAC_CTX* context = EVP_MAC_CTX_new(mac);
+  EVP_MAC_free(mac);  // the context holds its own reference
+  if (context == nullptr) return nullptr;
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  if (EVP_MAC_init(context, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+                   params) != 1) {
+    EVP_MAC_CTX_free(context);
+    return nullptr;
+  }
+  return context;
 }
 
 std::string ToHex(const Digest& digest) {
@@ -160,14 +180,37 @@ Result<LinkSigner> LinkSigner::LoadOrCreateKey(const std::string& data_dir) {
   return LoadOrCreateKeyFile((std::filesystem::path(data_dir) / kKeyFileName).string());
 }
 
+void LinkSigner::MacContextFree::operator()(EVP_MAC_CTX* context) const {
+  EVP_MAC_CTX_free(context);
+}
+
+LinkSigner::LinkSigner(std::string secret)
+    : secret_(std::move(secret)), keyed_(KeyedHmacSha256(secret_)) {}
+
 LinkSigner::~LinkSigner() { OPENSSL_cleanse(secret_.data(), secret_.size()); }
+
+Digest LinkSigner::Mac(std::string_view message) const {
+  if (keyed_) {
+    Digest digest{};
+    size_t length = 0;
+    EVP_MAC_CTX* context = EVP_MAC_CTX_dup(keyed_.get());
+    const bool ok = context != nullptr &&
+                    EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(message.data()),
+                                   message.size()) == 1 &&
+                    EVP_MAC_final(context, digest.data(), &length, digest.size()) == 1 &&
+                    length == digest.size();
+    EVP_MAC_CTX_free(context);
+    if (ok) return digest;
+  }
+  return HmacSha256(secret_, message);
+}
 
 std::string LinkSigner::CanonicalString(std::string_view key, int64_t expires) {
   return fmt::format("GET\n{}\n{}", key, expires);
 }
 
 std::string LinkSigner::Sign(std::string_view key, int64_t expires) const {
-  return ToHex(HmacSha256(secret_, CanonicalString(key, expires)));
+  return ToHex(Mac(CanonicalString(key, expires)));
 }
 
 LinkVerdict LinkSigner::Verify(std::string_view key, std::string_view expires,
@@ -175,7 +218,7 @@ LinkVerdict LinkSigner::Verify(std::string_view key, std::string_view expires,
   std::optional<int64_t> expires_at = ParseExpiry(expires);
   std::optional<Digest> presented = ParseHexDigest(signature);
   if (!expires_at || !presented) return LinkVerdict::kMalformed;
-  Digest expected = HmacSha256(secret_, CanonicalString(key, *expires_at));
+  Digest expected = Mac(CanonicalString(key, *expires_at));
   if (CRYPTO_memcmp(expected.data(), presented->data(), expected.size()) != 0) {
     return LinkVerdict::kBadSignature;
   }

@@ -10,7 +10,11 @@
 // signature, not as expired.
 #pragma once
 
+#include <openssl/types.h>
+
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -69,9 +73,19 @@ class LinkSigner {
                      int64_t now_seconds) const;
 
  private:
-  explicit LinkSigner(std::string secret) : secret_(std::move(secret)) {}
+  struct MacContextFree {
+    void operator()(EVP_MAC_CTX* context) const;
+  };
+  // Keys the HMAC once (the key's inner and outer pads hashed); each signature copies that
+  // state instead of fetching the algorithm and hashing the key again.
+  explicit LinkSigner(std::string secret);
+  // HMAC-SHA256 of `message` under the secret.
+  std::array<unsigned char, 32> Mac(std::string_view message) const;
 
   std::string secret_;
+  // Keyed HMAC-SHA256 state, only copied from (EVP_MAC_CTX_dup), so shared by threads; null
+  // if OpenSSL could not key it, then each Mac keys afresh.
+  std::unique_ptr<EVP_MAC_CTX, MacContextFree> keyed_;
 };
 
 }  // namespace de

@@ -2,8 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -26,6 +29,27 @@ TEST(LinkSignerTest, SignMatchesOpensslVectors) {
   LinkSigner signer = TestSigner();
   EXPECT_EQ(signer.Sign("exports/dev/way/way_000.parquet", 1'700'000'000), kWaySignature);
   EXPECT_EQ(signer.Sign("a b/%2e%2e/\xc3\xbc", 0), kOddKeySignature);
+}
+
+// The keyed HMAC state is shared: threads signing at once, and a moved signer, agree with the
+// vectors.
+TEST(LinkSignerTest, SignsFromManyThreadsAndAfterAMove) {
+  LinkSigner first = TestSigner();
+  LinkSigner signer = std::move(first);
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) {
+        if (signer.Sign("exports/dev/way/way_000.parquet", 1'700'000'000) != kWaySignature ||
+            signer.Verify("a b/%2e%2e/\xc3\xbc", "0", kOddKeySignature, 0) != LinkVerdict::kValid) {
+          ++mismatches;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(LinkSignerTest, ShortSecretIsRefused) {
