@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/thread_priority.h"
 #include "export/table_export.h"
 
 namespace de {
@@ -307,6 +308,7 @@ Status RequestQueue::CancelUnheld(const std::string& id) {
 // --- running ---
 
 void RequestQueue::WorkerLoop() {
+  LowerThisThreadPriority();  // exports yield the CPU to the HTTP threads
   const auto poll = std::chrono::microseconds(std::max<int64_t>(options_.poll_micros, 1'000));
   while (true) {
     {

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/thread_priority.h"
 #include "common/uuid.h"
 #include "export/classification_files.h"
 #include "export/lease_keeper.h"
@@ -74,6 +75,7 @@ class DailyExporter::RunState {
     std::vector<std::thread> threads;
     for (size_t w = 0; w < workers; ++w) {
       threads.emplace_back([&] {
+        LowerThisThreadPriority();  // exports yield the CPU to the HTTP threads
         for (;;) {
           size_t i = next_.fetch_add(1);
           if (i >= tables.size()) return;
