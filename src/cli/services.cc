@@ -1,6 +1,5 @@
 #include "cli/services.h"
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -53,9 +52,9 @@ Result<ExportOptions> ExportOptionsFromConfig(const Config& config, const std::s
   options.writer.threads = static_cast<int>(config.exporter.writer_threads);
   options.writer.page_index = config.exporter.page_index == "on";
   options.writer.bloom_filter_columns = config.exporter.bloom_filter_columns;
-  const std::string& fpp = config.exporter.bloom_filter_fpp;  // checked by the config
-  if (!fpp.empty())
-    std::from_chars(fpp.data(), fpp.data() + fpp.size(), options.writer.bloom_filter_fpp);
+  if (std::optional<double> fpp = ParseBloomFilterFpp(config.exporter.bloom_filter_fpp)) {
+    options.writer.bloom_filter_fpp = *fpp;  // empty (unset): the writer's default
+  }
   options.max_file_bytes = static_cast<uint64_t>(config.exporter.max_file_bytes);
   options.batch_rows = static_cast<size_t>(config.exporter.batch_rows);
   options.order_by_time = config.exporter.row_order == "time";

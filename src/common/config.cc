@@ -348,13 +348,10 @@ const std::vector<KeySpec>& Keys() {
                   "false-positive rate of the bloom filters, between 0 and 1 (exclusive)",
                   [](Config& c) { return &c.exporter.bloom_filter_fpp; }),
               [](std::string_view text) {
-                double value = 0;
-                const auto [end, error] =
-                    std::from_chars(text.data(), text.data() + text.size(), value);
-                const bool ok = error == std::errc() && end == text.data() + text.size() &&
-                                value > 0 && value < 1;
-                return ok ? std::string()
-                          : std::string("expected a number between 0 and 1 (exclusive), e.g. 0.01");
+                return ParseBloomFilterFpp(text)
+                           ? std::string()
+                           : std::string(
+                                 "expected a number between 0 and 1 (exclusive), e.g. 0.01");
               }),
       Int(
           "export", "max_concurrency",
@@ -737,6 +734,15 @@ std::string RenderConfigToml(const Config& config) {
     out += fmt::format("# {} (env {})\n{} = {}\n", spec.doc, spec.env_name(), spec.key, value);
   }
   return out;
+}
+
+std::optional<double> ParseBloomFilterFpp(std::string_view text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || !(value > 0 && value < 1)) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 }  // namespace de

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -184,6 +185,10 @@ Result<Config> ParseConfig(std::string_view toml_text, std::string_view origin,
 // Reads `path` and parses it. A missing file is an error only when `required` (an explicit
 // --config); otherwise the defaults (plus env) are used.
 Result<Config> LoadConfig(const std::string& path, bool required, const Environment& env);
+
+// The value of export.bloom_filter_fpp: a decimal number strictly between 0 and 1, the whole
+// text; nullopt otherwise (the configuration refuses such a value).
+std::optional<double> ParseBloomFilterFpp(std::string_view text);
 
 // `config` as a TOML file with every key, each commented with its meaning and environment
 // variable; parsing it back gives the same Config. `data-exporter config` prints it.

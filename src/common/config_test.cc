@@ -93,6 +93,11 @@ TEST(ConfigTest, WriterKeys) {
   EXPECT_EQ(defaults.exporter.row_order, "warehouse");
   EXPECT_EQ(defaults.exporter.page_index, "on");
   EXPECT_TRUE(defaults.exporter.bloom_filter_columns.empty());
+  EXPECT_EQ(ParseBloomFilterFpp("0.001"), 0.001);
+  EXPECT_EQ(ParseBloomFilterFpp(defaults.exporter.bloom_filter_fpp), 0.01);
+  for (std::string_view bad : {"", "0", "1", "-0.5", "0.01x", "nan"}) {
+    EXPECT_FALSE(ParseBloomFilterFpp(bad).has_value()) << bad;
+  }
 
   const std::pair<const char*, const char*> bad[] = {
       {"writer_threads = 0", "export.writer_threads is 0, expected 1..64"},

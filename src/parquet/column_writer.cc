@@ -30,7 +30,7 @@ Status ColumnWriter::Flush(OutputStream* sink, int64_t offset, format::ColumnChu
   meta.path_in_schema = {descriptor_.name};
   meta.num_values = chunk_rows_;
   RETURN_IF_ERROR(pages_.Flush(sink, offset, !descriptor_.required, &meta,
-                               options_.page_index ? &locations_ : nullptr));
+                               options_.page_index ? &offset_index_.page_locations : nullptr));
   format::Statistics stats;
   stats.null_count = chunk_nulls_;
   FillStatistics(&stats);
@@ -39,10 +39,7 @@ Status ColumnWriter::Flush(OutputStream* sink, int64_t offset, format::ColumnChu
   indexes->offset_index.clear();
   indexes->bloom_filter.clear();
   if (options_.page_index) {
-    format::OffsetIndex offset_index;
-    offset_index.page_locations = std::move(locations_);
-    format::SerializeOffsetIndex(offset_index, &indexes->offset_index);
-    locations_ = std::move(offset_index.page_locations);
+    format::SerializeOffsetIndex(offset_index_, &indexes->offset_index);
     if (column_index_valid_) {
       column_index_.boundary_order = PageOrder();
       format::SerializeColumnIndex(column_index_, &indexes->column_index);

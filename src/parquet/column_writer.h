@@ -120,7 +120,7 @@ class ColumnWriter {
   int64_t page_nulls_ = 0;
   format::ColumnIndex column_index_;  // of the chunk's pages so far
   bool column_index_valid_ = true;    // false once a page had values but no bounds (all NaN)
-  std::vector<format::PageLocation> locations_;
+  format::OffsetIndex offset_index_;  // the chunk's page locations, filled by its Flush
   std::unique_ptr<BloomFilterBuilder> bloom_;
   ByteBuffer levels_;          // open page's definition levels, one bit per row
   ByteBuffer encoded_levels_;  // 4-byte length + RLE/bit-packed hybrid

@@ -47,11 +47,6 @@ void CompressionPool::Wait(CompressionTask* task) {
   done_.wait(lock, [&] { return task->done_; });
 }
 
-bool CompressionPool::Done(CompressionTask* task) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return task->done_;
-}
-
 ByteBuffer CompressionPool::TakeBuffer() {
   std::lock_guard<std::mutex> lock(mu_);
   if (buffers_.empty()) return ByteBuffer();

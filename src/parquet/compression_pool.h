@@ -47,8 +47,6 @@ class CompressionPool {
   bool TrySubmit(CompressionTask* task);
   // Blocks until the submitted `task` has run.
   void Wait(CompressionTask* task);
-  // Whether the submitted `task` has run, without blocking.
-  bool Done(CompressionTask* task);
 
   // An empty buffer for a task's input: one given back earlier (its memory already touched, so
   // copying a page into it does not fault in fresh pages), or a new one.

@@ -233,25 +233,26 @@ Status ParquetFileWriter::Close() {
 }
 
 Status ParquetFileWriter::WritePageIndexes() {
-  for (size_t g = 0; g < indexes_.size(); ++g) {
-    for (size_t i = 0; i < indexes_[g].size(); ++i) {
-      const std::string& index = indexes_[g][i].column_index;
-      if (index.empty()) continue;  // none for this chunk (a page of only NaN)
-      format::ColumnChunk& chunk = metadata_.row_groups[g].columns[i];
-      chunk.column_index_offset = static_cast<int64_t>(bytes_written_);
-      chunk.column_index_length = static_cast<int32_t>(index.size());
-      RETURN_IF_ERROR(WriteToSink(index));
+  using format::ColumnChunk;
+  // Writes one kind of index of every chunk that has it and points the chunk at it.
+  auto write_all = [&](std::string ChunkIndexes::*index, std::optional<int64_t> ColumnChunk::*at,
+                       std::optional<int32_t> ColumnChunk::*length) -> Status {
+    for (size_t g = 0; g < indexes_.size(); ++g) {
+      for (size_t i = 0; i < indexes_[g].size(); ++i) {
+        const std::string& bytes = indexes_[g][i].*index;
+        if (bytes.empty()) continue;  // no ColumnIndex for a chunk with a page of only NaN
+        ColumnChunk& chunk = metadata_.row_groups[g].columns[i];
+        chunk.*at = static_cast<int64_t>(bytes_written_);
+        chunk.*length = static_cast<int32_t>(bytes.size());
+        RETURN_IF_ERROR(WriteToSink(bytes));
+      }
     }
-  }
-  for (size_t g = 0; g < indexes_.size(); ++g) {
-    for (size_t i = 0; i < indexes_[g].size(); ++i) {
-      const std::string& index = indexes_[g][i].offset_index;
-      format::ColumnChunk& chunk = metadata_.row_groups[g].columns[i];
-      chunk.offset_index_offset = static_cast<int64_t>(bytes_written_);
-      chunk.offset_index_length = static_cast<int32_t>(index.size());
-      RETURN_IF_ERROR(WriteToSink(index));
-    }
-  }
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(write_all(&ChunkIndexes::column_index, &ColumnChunk::column_index_offset,
+                            &ColumnChunk::column_index_length));
+  RETURN_IF_ERROR(write_all(&ChunkIndexes::offset_index, &ColumnChunk::offset_index_offset,
+                            &ColumnChunk::offset_index_length));
   indexes_.clear();
   return Status::Ok();
 }
